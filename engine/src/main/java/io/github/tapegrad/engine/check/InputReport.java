@@ -1,0 +1,62 @@
+package io.github.tapegrad.engine.check;
+
+import io.github.tapegrad.engine.tensor.Shapes;
+import io.github.tapegrad.engine.tensor.Tensor;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * How one input's analytic gradient compares with a reference gradient: the largest absolute and relative
+ * errors, the worst entry (largest excess over the tolerance) and both values there. The relative error is
+ * CS231n's |a − n| / max(|a|, |n|), 0 when both are 0.
+ */
+public record InputReport(String input, int[] shape, double maxAbsError, double maxRelError, int[] worstIndex,
+                          double analyticAtWorst, double referenceAtWorst, boolean passed, double atol, double rtol) {
+
+    /**
+     * Compares {@code analytic} with {@code reference} entry by entry under |a − r| ≤ atol + rtol·|r|.
+     * NaN anywhere fails.
+     */
+    public static InputReport compare(String input, Tensor analytic, Tensor reference, GradCheck.Options options) {
+        return compare(input, analytic, reference, options.atol(), options.rtol());
+    }
+
+    /** As {@link #compare(String, Tensor, Tensor, GradCheck.Options)} with explicit tolerances. */
+    public static InputReport compare(String input, Tensor analytic, Tensor reference, double atol, double rtol) {
+        Shapes.checkSame("compare " + input, analytic.shape(), reference.shape());
+        double[] a = analytic.toArray();
+        double[] r = reference.toArray();
+        double maxAbs = 0;
+        double maxRel = 0;
+        double worstExcess = Double.NEGATIVE_INFINITY;
+        int worst = 0;
+        boolean pass = true;
+        for (int i = 0; i < a.length; i++) {
+            double d = Math.abs(a[i] - r[i]);
+            double bound = atol + rtol * Math.abs(r[i]);
+            boolean ok = d <= bound;
+            if (Double.isNaN(d)) d = Double.POSITIVE_INFINITY;
+            double scale = Math.max(Math.abs(a[i]), Math.abs(r[i]));
+            double rel = scale == 0 ? 0 : d / scale;
+            maxAbs = Math.max(maxAbs, d);
+            maxRel = Math.max(maxRel, rel);
+            double excess = d - bound;
+            if (excess > worstExcess) {
+                worstExcess = excess;
+                worst = i;
+            }
+            pass &= ok;
+        }
+        int[] shape = analytic.shape();
+        return new InputReport(input, shape, maxAbs, maxRel, Shapes.unravel(worst, shape),
+                a.length == 0 ? 0 : a[worst], r.length == 0 ? 0 : r[worst], pass, atol, rtol);
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "%s %s %s: max|a-n| %.3e, max rel %.3e, worst at %s: analytic %.12g vs %.12g"
+                        + " (rule |a-n| <= %.1e + %.1e*|n|)",
+                passed ? "PASS" : "FAIL", input, Shapes.format(shape), maxAbsError, maxRelError,
+                Arrays.toString(worstIndex), analyticAtWorst, referenceAtWorst, atol, rtol);
+    }
+}

@@ -1,0 +1,32 @@
+package io.github.tapegrad.engine.testing;
+
+import io.github.tapegrad.engine.check.GradCheck;
+
+/**
+ * Every tolerance the test suites use, in one place, with the reason for each.
+ *
+ * <p>Central differences with the ∛ε step have truncation error ~h²·|f'''|/6 ≈ 6e-12 and rounding error
+ * ~ε·|f|/h ≈ 4e-11·|f| for O(1) inputs; the functions under test stay O(10) at most, so 1e-7 absolute and
+ * 1e-6 relative leave a margin of more than 100× over the expected error while still catching any wrong rule
+ * (a wrong rule is off by O(1)).
+ */
+public final class Tolerances {
+    private Tolerances() {}
+
+    /** Primitive VJP vs numerical: the engine issue's bound |a − n| ≤ 1e-7 + 1e-6·|n|. */
+    public static final GradCheck.Options PRIMITIVE = GradCheck.Options.DEFAULT.withTolerances(1e-7, 1e-6);
+
+    /** The default numerical check ("NC"): PyTorch gradcheck's |a − n| ≤ 1e-5 + 1e-3·|n|. */
+    public static final GradCheck.Options NUMERICAL = GradCheck.Options.DEFAULT;
+
+    /**
+     * Analytic vs analytic (hand-written layer vs tape): |a − b| ≤ 1e-10·max(1, |a|, |b|). Both sides are exact up
+     * to summation order and EJML kernel choice, which differ in the last bits only.
+     */
+    public static final double ANALYTIC_RELATIVE = 1e-10;
+
+    /** Whether two analytic values agree under {@link #ANALYTIC_RELATIVE}. */
+    public static boolean analyticAgree(double a, double b) {
+        return Math.abs(a - b) <= ANALYTIC_RELATIVE * Math.max(1.0, Math.max(Math.abs(a), Math.abs(b)));
+    }
+}

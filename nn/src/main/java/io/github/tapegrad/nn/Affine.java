@@ -1,0 +1,136 @@
+package io.github.tapegrad.nn;
+
+import io.github.tapegrad.engine.tensor.Gemm;
+import io.github.tapegrad.engine.tensor.Tensor;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+
+/**
+ * The book's Affine layer: out = x·W + b (b added to every row).
+ * Backward: dx = dout·Wᵀ, dW = xᵀ·dout, db = column sums of dout. No transpose is built.
+ *
+ * <p>W (D×M) and b (1×M) are the layer's parameters, held by reference as the book's layers share their
+ * parameters with the network: an optimizer updates them in place after backward. {@link #dW()} and
+ * {@link #db()} are overwritten (not accumulated) by each backward. A Tensor input of rank &gt; 2 is flattened
+ * to (N, D) and dx comes back in the input's shape, as in the book.
+ */
+public final class Affine implements Layer {
+    private final String name;
+    private final DMatrixRMaj w;
+    private final DMatrixRMaj b;
+    private final DMatrixRMaj out = new DMatrixRMaj(1, 1);
+    private final DMatrixRMaj dx = new DMatrixRMaj(1, 1);
+    private final DMatrixRMaj dW;
+    private final DMatrixRMaj db;
+    private DMatrixRMaj x;
+    private int[] originalShape;
+
+    /**
+     * An Affine layer over the given parameters (not copied: the layer and the caller share them).
+     *
+     * @param w weights, D×M. Shared.
+     * @param b bias, 1×M. Shared.
+     */
+    public Affine(String name, DMatrixRMaj w, DMatrixRMaj b) {
+        this.name = name;
+        if (b.numRows != 1 || b.numCols != w.numCols) {
+            throw new IllegalArgumentException("Affine '" + name + "': b has shape " + Buffers.shape(b)
+                    + " but W " + Buffers.shape(w) + " needs a bias of shape (1x" + w.numCols + ")");
+        }
+        this.w = w;
+        this.b = b;
+        this.dW = new DMatrixRMaj(w.numRows, w.numCols);
+        this.db = new DMatrixRMaj(1, w.numCols);
+    }
+
+    /** An Affine layer with copies of W (D×M) and b (shape (M) or (1×M)). */
+    public Affine(String name, Tensor w, Tensor b) {
+        this(name, checkedW(name, w), bias(name, b));
+    }
+
+    private static DMatrixRMaj checkedW(String name, Tensor w) {
+        if (w.rank() != 2) throw new IllegalArgumentException("Affine '" + name + "': W must be rank 2, got " + Buffers.format(w.shape()));
+        return w.toMatrix();
+    }
+
+    private static DMatrixRMaj bias(String name, Tensor b) {
+        if (b.rank() == 1) return b.reshape(1, -1).toMatrix();
+        if (b.rank() == 2 && b.dim(0) == 1) return b.toMatrix();
+        throw new IllegalArgumentException("Affine '" + name + "': b must have shape (M) or (1xM), got " + Buffers.format(b.shape()));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** The weights, live: modifying them changes the layer. */
+    public DMatrixRMaj W() {
+        return w;
+    }
+
+    /** The bias (1×M), live: modifying it changes the layer. */
+    public DMatrixRMaj b() {
+        return b;
+    }
+
+    /** ∂L/∂W from the last backward; valid until the next backward. */
+    public DMatrixRMaj dW() {
+        return dW;
+    }
+
+    /** ∂L/∂b (1×M) from the last backward; valid until the next backward. */
+    public DMatrixRMaj db() {
+        return db;
+    }
+
+    @Override
+    public DMatrixRMaj forward(DMatrixRMaj x) {
+        if (x.numCols != w.numRows) {
+            throw new IllegalArgumentException("Affine '" + name + "': cannot multiply x " + Buffers.shape(x) + " by W "
+                    + Buffers.shape(w) + ": x.cols=" + x.numCols + " != W.rows=" + w.numRows);
+        }
+        this.x = x;
+        Gemm.mult(x, false, w, false, out);
+        double[] o = out.data;
+        double[] bias = b.data;
+        int m = out.numCols;
+        for (int r = 0, base = 0; r < out.numRows; r++, base += m) {
+            for (int j = 0; j < m; j++) o[base + j] += bias[j];
+        }
+        return out;
+    }
+
+    @Override
+    public DMatrixRMaj backward(DMatrixRMaj dout) {
+        backwardParameters(dout);
+        Gemm.mult(dout, false, w, true, dx);
+        return dx;
+    }
+
+    /**
+     * Computes only dW and db: for a first layer whose input gradient nobody needs.
+     *
+     * @param dout gradient with respect to the output. Not modified.
+     */
+    public void backwardParameters(DMatrixRMaj dout) {
+        Buffers.requireForward(name, x);
+        Buffers.requireSameShape(name, "dout", dout, x.numRows, w.numCols);
+        Gemm.mult(x, true, dout, false, dW);
+        CommonOps_DDRM.sumCols(dout, db);
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        originalShape = x.shape();
+        DMatrixRMaj rows = Buffers.rowsOf(name, x);
+        DMatrixRMaj o = forward(rows);
+        return Buffers.toTensor(o, new int[] {o.numRows, o.numCols});
+    }
+
+    @Override
+    public Tensor backward(Tensor dout) {
+        DMatrixRMaj d = backward(Buffers.rowsOf(name, dout));
+        return Buffers.toTensor(d, originalShape != null && originalShape.length != 2 ? originalShape : new int[] {d.numRows, d.numCols});
+    }
+}

@@ -1,0 +1,47 @@
+package io.github.tapegrad.nn;
+
+import io.github.tapegrad.engine.tensor.Tensor;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * A single-input layer with the book's two methods. The EJML methods work in buffers the layer owns and
+ * allocate nothing after the first call with a given batch shape; the {@link Tensor} methods wrap them and
+ * return fresh values.
+ *
+ * <p>Buffers handed out by {@link #forward(DMatrixRMaj)} and {@link #backward(DMatrixRMaj)} are read-only views:
+ * they belong to the layer, must not be modified, and are valid until the layer's next forward (respectively
+ * backward). Neither method modifies its argument.
+ */
+public interface Layer {
+
+    /** The layer's name, for messages (for example "Affine1"). */
+    String name();
+
+    /**
+     * Forward pass on a batch (one row per example); caches what backward needs.
+     *
+     * @param x input. Not modified; may be retained until the next forward.
+     * @return the output buffer, owned by the layer, valid until its next forward
+     */
+    DMatrixRMaj forward(DMatrixRMaj x);
+
+    /**
+     * Backward pass: the gradient with respect to the input of the last forward.
+     *
+     * @param dout gradient with respect to the output, of the output's shape. Not modified.
+     * @return dx, owned by the layer, valid until its next backward
+     * @throws IllegalStateException    if called before forward
+     * @throws IllegalArgumentException if dout does not have the output's shape
+     */
+    DMatrixRMaj backward(DMatrixRMaj dout);
+
+    /** Forward on a tensor of any rank ≥ 1 (rows = product of the leading dimensions); returns a fresh tensor. */
+    default Tensor forward(Tensor x) {
+        return Buffers.toTensor(forward(Buffers.rowsOf(name(), x)), x.shape());
+    }
+
+    /** Backward with a tensor of the output's shape; returns a fresh dx of the last input's shape. */
+    default Tensor backward(Tensor dout) {
+        return Buffers.toTensor(backward(Buffers.rowsOf(name(), dout)), dout.shape());
+    }
+}

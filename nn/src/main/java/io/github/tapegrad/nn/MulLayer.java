@@ -1,0 +1,27 @@
+package io.github.tapegrad.nn;
+
+import io.github.tapegrad.engine.tensor.Tensor;
+
+/**
+ * The book's multiplication layer: out = x·y (elementwise, NumPy broadcasting; scalars in section 5.4).
+ * Backward: dx = dout·y, dy = dout·x, each summed back to its input's shape where it was broadcast.
+ */
+public final class MulLayer {
+    private Tensor x;
+    private Tensor y;
+
+    /** x·y; caches both inputs. */
+    public Tensor forward(Tensor x, Tensor y) {
+        Tensor out = x.mul(y);
+        this.x = x;
+        this.y = y;
+        return out;
+    }
+
+    /** (dx, dy) for the last forward; {@code dout} has the output's shape and is not modified. */
+    public Gradients2 backward(Tensor dout) {
+        Buffers.requireForward("MulLayer", x);
+        TwoInputs.requireOutputShape("MulLayer", dout, x, y);
+        return new Gradients2(dout.mul(y).sumTo(x.shape()), dout.mul(x).sumTo(y.shape()));
+    }
+}

@@ -1,0 +1,102 @@
+package io.github.tapegrad.nn.check;
+
+import io.github.tapegrad.engine.tensor.Tensor;
+import io.github.tapegrad.nn.AddLayer;
+import io.github.tapegrad.nn.Affine;
+import io.github.tapegrad.nn.Gradients2;
+import io.github.tapegrad.nn.MulLayer;
+import io.github.tapegrad.nn.Relu;
+import io.github.tapegrad.nn.Sigmoid;
+import io.github.tapegrad.nn.SoftmaxWithLoss;
+import io.github.tapegrad.nn.tape.FusedLayers;
+import io.github.tapegrad.nn.tape.LayerFunctions;
+import java.util.List;
+
+/** A {@link LayerCase} for each of the chapter's layers at a given point. */
+public final class LayerCases {
+    private LayerCases() {}
+
+    public static LayerCase mul(Tensor x, Tensor y, Tensor dout) {
+        return new LayerCase("MulLayer", List.of("x", "y"), List.of(x, y), dout,
+                in -> new MulLayer().forward(in[0], in[1]),
+                (in, g) -> {
+                    MulLayer layer = new MulLayer();
+                    layer.forward(in[0], in[1]);
+                    Gradients2 d = layer.backward(g);
+                    return new Tensor[] {d.dx(), d.dy()};
+                },
+                v -> LayerFunctions.mul(v[0], v[1]), v -> FusedLayers.mul(v[0], v[1]));
+    }
+
+    public static LayerCase add(Tensor x, Tensor y, Tensor dout) {
+        return new LayerCase("AddLayer", List.of("x", "y"), List.of(x, y), dout,
+                in -> new AddLayer().forward(in[0], in[1]),
+                (in, g) -> {
+                    AddLayer layer = new AddLayer();
+                    layer.forward(in[0], in[1]);
+                    Gradients2 d = layer.backward(g);
+                    return new Tensor[] {d.dx(), d.dy()};
+                },
+                v -> LayerFunctions.add(v[0], v[1]), v -> FusedLayers.add(v[0], v[1]));
+    }
+
+    public static LayerCase relu(Tensor x, Tensor dout) {
+        return new LayerCase("Relu", List.of("x"), List.of(x), dout,
+                in -> new Relu().forward(in[0]),
+                (in, g) -> {
+                    Relu layer = new Relu();
+                    layer.forward(in[0]);
+                    return new Tensor[] {layer.backward(g)};
+                },
+                v -> LayerFunctions.relu(v[0]), v -> FusedLayers.relu(v[0]));
+    }
+
+    public static LayerCase sigmoid(Tensor x, Tensor dout) {
+        return new LayerCase("Sigmoid", List.of("x"), List.of(x), dout,
+                in -> new Sigmoid().forward(in[0]),
+                (in, g) -> {
+                    Sigmoid layer = new Sigmoid();
+                    layer.forward(in[0]);
+                    return new Tensor[] {layer.backward(g)};
+                },
+                v -> LayerFunctions.sigmoid(v[0]), v -> FusedLayers.sigmoid(v[0]));
+    }
+
+    /** Affine with x (N×D), W (D×M), b (M). */
+    public static LayerCase affine(Tensor x, Tensor w, Tensor b, Tensor dout) {
+        return new LayerCase("Affine", List.of("x", "W", "b"), List.of(x, w, b), dout,
+                in -> new Affine("Affine", in[1], in[2]).forward(in[0]),
+                (in, g) -> {
+                    Affine layer = new Affine("Affine", in[1], in[2]);
+                    layer.forward(in[0]);
+                    Tensor dx = layer.backward(g);
+                    return new Tensor[] {dx, Tensor.fromMatrix(layer.dW()), Tensor.fromMatrix(layer.db()).reshape(in[2].shape())};
+                },
+                v -> LayerFunctions.affine(v[0], v[1], v[2]), v -> FusedLayers.affine(v[0], v[1], v[2]));
+    }
+
+    /** SoftmaxWithLoss with class-index labels; dout is a scalar. */
+    public static LayerCase softmaxWithLoss(Tensor x, int[] labels, double dout) {
+        int[] t = labels.clone();
+        return new LayerCase("SoftmaxWithLoss", List.of("x"), List.of(x), Tensor.scalar(dout),
+                in -> Tensor.scalar(new SoftmaxWithLoss().forward(in[0], t)),
+                (in, g) -> {
+                    SoftmaxWithLoss layer = new SoftmaxWithLoss();
+                    layer.forward(in[0], t);
+                    return new Tensor[] {layer.backwardTensor(g.item())};
+                },
+                v -> LayerFunctions.softmaxWithLoss(v[0], t), v -> FusedLayers.softmaxWithLoss(v[0], t));
+    }
+
+    /** SoftmaxWithLoss with one-hot targets; dout is a scalar. */
+    public static LayerCase softmaxWithLossOneHot(Tensor x, Tensor oneHot, double dout) {
+        return new LayerCase("SoftmaxWithLoss(one-hot)", List.of("x"), List.of(x), Tensor.scalar(dout),
+                in -> Tensor.scalar(new SoftmaxWithLoss().forward(in[0], oneHot)),
+                (in, g) -> {
+                    SoftmaxWithLoss layer = new SoftmaxWithLoss();
+                    layer.forward(in[0], oneHot);
+                    return new Tensor[] {layer.backwardTensor(g.item())};
+                },
+                v -> LayerFunctions.softmaxWithLoss(v[0], oneHot), v -> FusedLayers.softmaxWithLoss(v[0], oneHot));
+    }
+}

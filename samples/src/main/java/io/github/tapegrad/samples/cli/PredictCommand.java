@@ -1,0 +1,73 @@
+package io.github.tapegrad.samples.cli;
+
+import io.github.tapegrad.samples.mnist.MnistData;
+import io.github.tapegrad.samples.mnist.MnistSource;
+import io.github.tapegrad.samples.twolayer.Parameters;
+import io.github.tapegrad.samples.twolayer.TwoLayerNet;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.ejml.data.DMatrixRMaj;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Classify a test image with a saved network. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = "Classify a test image with saved parameters: the image as text art, the predicted digit and the class probabilities.")
+public final class PredictCommand implements java.util.concurrent.Callable<Integer> {
+    private static final String SHADES = " .:-=+*#%@";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--load", paramLabel = "FILE", required = true, description = "parameters written by train --save")
+    Path load;
+
+    @Option(names = "--image", description = "index of the test image (default: ${DEFAULT-VALUE})", defaultValue = "0")
+    int image;
+
+    @Option(names = "--data", description = "folder with the four MNIST files (default: the default folder, else the bundled subset)")
+    Path data;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        MnistData test = MnistSource.load(data).test();
+        if (image < 0 || image >= test.size()) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--image " + image + " is out of range: the test set has images 0.." + (test.size() - 1));
+        }
+        TwoLayerNet net;
+        try (InputStream in = Files.newInputStream(load)) {
+            net = new TwoLayerNet(Parameters.read(load.toString(), in));
+        }
+        if (net.params().inputSize() != test.features()) {
+            throw new IllegalArgumentException(load + " expects " + net.params().inputSize() + " inputs, the images have " + test.features());
+        }
+        int side = (int) Math.round(Math.sqrt(test.features()));
+        for (int r = 0; r < side; r++) {
+            StringBuilder line = new StringBuilder();
+            for (int c = 0; c < side; c++) {
+                char ch = SHADES.charAt(test.pixel(image, r * side + c) * (SHADES.length() - 1) / 255);
+                line.append(ch).append(ch);
+            }
+            out.println(line.toString().stripTrailing());
+        }
+        DMatrixRMaj x = new DMatrixRMaj(1, 1);
+        test.range(image, image + 1, x);
+        net.loss(x, new int[] {test.label(image)});
+        DMatrixRMaj p = net.probabilities();
+        int best = 0;
+        for (int j = 1; j < p.numCols; j++) if (p.data[j] > p.data[best]) best = j;
+        out.printf(Locale.ROOT, "test image %d: label %d, predicted %d (%s)%n", image, test.label(image), best,
+                best == test.label(image) ? "correct" : "wrong");
+        for (int j = 0; j < p.numCols; j++) {
+            out.printf(Locale.ROOT, "  %d  %6.2f%%  %s%n", j, 100 * p.data[j], "#".repeat((int) Math.round(40 * p.data[j])));
+        }
+        out.flush();
+        return 0;
+    }
+}

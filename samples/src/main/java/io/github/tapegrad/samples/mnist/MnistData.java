@@ -1,0 +1,100 @@
+package io.github.tapegrad.samples.mnist;
+
+import io.github.tapegrad.engine.tensor.Tensor;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * A set of images with their labels. Pixels are kept as unsigned bytes (1 byte each, so the full MNIST fits in
+ * 55 MB) and converted to doubles in [0, 1] (pixel / 255) one batch at a time.
+ */
+public final class MnistData {
+    private final String name;
+    private final int count;
+    private final int features;
+    private final byte[] pixels;
+    private final int[] labels;
+    private static final double[] SCALE = new double[256];
+
+    static {
+        for (int i = 0; i < 256; i++) SCALE[i] = i / 255.0;
+    }
+
+    /**
+     * @throws IllegalArgumentException when the image and label counts differ
+     */
+    public MnistData(String name, IdxReader.Images images, int[] labels) {
+        if (images.count() != labels.length) {
+            throw new IllegalArgumentException(name + ": " + images.count() + " images but " + labels.length + " labels");
+        }
+        this.name = name;
+        this.count = images.count();
+        this.features = images.rows() * images.cols();
+        this.pixels = images.pixels();
+        this.labels = labels;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Number of examples. */
+    public int size() {
+        return count;
+    }
+
+    /** Pixels per image (784 for MNIST). */
+    public int features() {
+        return features;
+    }
+
+    /** The label of example {@code i}. */
+    public int label(int i) {
+        return labels[i];
+    }
+
+    /** All labels; a copy. */
+    public int[] labels() {
+        return labels.clone();
+    }
+
+    /** Unsigned pixel {@code p} of image {@code i}, 0–255. */
+    public int pixel(int i, int p) {
+        return pixels[i * features + p] & 0xFF;
+    }
+
+    /**
+     * Copies the examples at {@code rows} into {@code x} (normalised) and their labels into {@code t}.
+     *
+     * @param x reshaped to rows.length × features. Modified.
+     * @param t at least rows.length long. Modified.
+     */
+    public void gather(int[] rows, DMatrixRMaj x, int[] t) {
+        x.reshape(rows.length, features);
+        double[] out = x.data;
+        for (int r = 0; r < rows.length; r++) {
+            int src = rows[r] * features;
+            int dst = r * features;
+            for (int p = 0; p < features; p++) out[dst + p] = SCALE[pixels[src + p] & 0xFF];
+            t[r] = labels[rows[r]];
+        }
+    }
+
+    /** Copies examples [from, to) into {@code x} (normalised). */
+    public void range(int from, int to, DMatrixRMaj x) {
+        x.reshape(to - from, features);
+        double[] out = x.data;
+        for (int i = 0, n = (to - from) * features, src = from * features; i < n; i++) out[i] = SCALE[pixels[src + i] & 0xFF];
+    }
+
+    /** Examples [from, to) as a tensor of shape (to − from, features). */
+    public Tensor images(int from, int to) {
+        DMatrixRMaj x = new DMatrixRMaj(1, 1);
+        range(from, to, x);
+        return Tensor.fromMatrix(x);
+    }
+
+    /** Labels [from, to). */
+    public int[] labels(int from, int to) {
+        return java.util.Arrays.copyOfRange(labels, from, to);
+    }
+}

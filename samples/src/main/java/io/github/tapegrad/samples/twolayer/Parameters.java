@@ -1,0 +1,145 @@
+package io.github.tapegrad.samples.twolayer;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Random;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * The TwoLayerNet's parameters W1 (D×H), b1 (1×H), W2 (H×C), b2 (1×C), and their file format.
+ *
+ * <p><b>File format</b> (version 1, all numbers big-endian as written by {@link DataOutputStream}): the 8 ASCII
+ * bytes {@code TAPEGRAD}, int version = 1, UTF string network kind ({@code TwoLayerNet}), int parameter count
+ * (4), then per parameter: UTF name, int rows, int cols, rows·cols IEEE-754 doubles in row-major order.
+ */
+public record Parameters(DMatrixRMaj W1, DMatrixRMaj b1, DMatrixRMaj W2, DMatrixRMaj b2) {
+    private static final byte[] MAGIC = "TAPEGRAD".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final int VERSION = 1;
+    private static final String KIND = "TwoLayerNet";
+    private static final List<String> NAMES = List.of("W1", "b1", "W2", "b2");
+
+    public Parameters {
+        check(W1.numCols == b1.numCols && b1.numRows == 1 && W2.numRows == W1.numCols && W2.numCols == b2.numCols && b2.numRows == 1,
+                W1, b1, W2, b2);
+    }
+
+    private static void check(boolean ok, DMatrixRMaj w1, DMatrixRMaj b1, DMatrixRMaj w2, DMatrixRMaj b2) {
+        if (!ok) {
+            throw new IllegalArgumentException("TwoLayerNet parameters do not fit together: W1 " + shape(w1) + ", b1 " + shape(b1)
+                    + ", W2 " + shape(w2) + ", b2 " + shape(b2));
+        }
+    }
+
+    private static String shape(DMatrixRMaj m) {
+        return "(" + m.numRows + "x" + m.numCols + ")";
+    }
+
+    /** The book's initialisation: weights std·N(0, 1) from {@code rng} (W1 row-major, then W2), biases 0. */
+    public static Parameters initial(int inputSize, int hiddenSize, int outputSize, double std, Random rng) {
+        if (inputSize <= 0 || hiddenSize <= 0 || outputSize <= 0) {
+            throw new IllegalArgumentException("TwoLayerNet sizes must be positive: " + inputSize + ", " + hiddenSize + ", " + outputSize);
+        }
+        DMatrixRMaj w1 = new DMatrixRMaj(inputSize, hiddenSize);
+        DMatrixRMaj w2 = new DMatrixRMaj(hiddenSize, outputSize);
+        for (int i = 0; i < w1.data.length; i++) w1.data[i] = std * rng.nextGaussian();
+        for (int i = 0; i < w2.data.length; i++) w2.data[i] = std * rng.nextGaussian();
+        return new Parameters(w1, new DMatrixRMaj(1, hiddenSize), w2, new DMatrixRMaj(1, outputSize));
+    }
+
+    /** Zeros of the same shapes. */
+    public static Parameters zerosLike(Parameters p) {
+        return new Parameters(new DMatrixRMaj(p.W1.numRows, p.W1.numCols), new DMatrixRMaj(1, p.b1.numCols),
+                new DMatrixRMaj(p.W2.numRows, p.W2.numCols), new DMatrixRMaj(1, p.b2.numCols));
+    }
+
+    /** A deep copy. */
+    public Parameters copy() {
+        return new Parameters(W1.copy(), b1.copy(), W2.copy(), b2.copy());
+    }
+
+    /** Parameter {@code k} in the order W1, b1, W2, b2. */
+    public DMatrixRMaj get(int k) {
+        return switch (k) {
+            case 0 -> W1;
+            case 1 -> b1;
+            case 2 -> W2;
+            case 3 -> b2;
+            default -> throw new IndexOutOfBoundsException("parameter " + k + " of 4");
+        };
+    }
+
+    /** The names W1, b1, W2, b2. */
+    public static List<String> names() {
+        return NAMES;
+    }
+
+    public int inputSize() {
+        return W1.numRows;
+    }
+
+    public int hiddenSize() {
+        return W1.numCols;
+    }
+
+    public int outputSize() {
+        return W2.numCols;
+    }
+
+    /** Writes the documented format. */
+    public void write(OutputStream stream) throws IOException {
+        DataOutputStream out = new DataOutputStream(stream);
+        out.write(MAGIC);
+        out.writeInt(VERSION);
+        out.writeUTF(KIND);
+        out.writeInt(4);
+        for (int k = 0; k < 4; k++) {
+            DMatrixRMaj m = get(k);
+            out.writeUTF(NAMES.get(k));
+            out.writeInt(m.numRows);
+            out.writeInt(m.numCols);
+            for (int i = 0; i < m.getNumElements(); i++) out.writeDouble(m.data[i]);
+        }
+        out.flush();
+    }
+
+    /**
+     * Reads the documented format.
+     *
+     * @throws IOException naming {@code source} and what is wrong: magic, version, kind, names, shapes, truncation
+     */
+    public static Parameters read(String source, InputStream stream) throws IOException {
+        DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(stream));
+        try {
+            byte[] magic = in.readNBytes(MAGIC.length);
+            if (!java.util.Arrays.equals(magic, MAGIC)) throw new IOException(source + ": not a tapegrad parameter file (bad magic)");
+            int version = in.readInt();
+            if (version != VERSION) throw new IOException(source + ": unsupported version " + version + " (this program reads " + VERSION + ")");
+            String kind = in.readUTF();
+            if (!KIND.equals(kind)) throw new IOException(source + ": holds a " + kind + ", not a " + KIND);
+            int count = in.readInt();
+            if (count != 4) throw new IOException(source + ": expected 4 parameters, found " + count);
+            DMatrixRMaj[] ms = new DMatrixRMaj[4];
+            for (int k = 0; k < 4; k++) {
+                String name = in.readUTF();
+                if (!NAMES.get(k).equals(name)) throw new IOException(source + ": expected parameter " + NAMES.get(k) + ", found " + name);
+                int rows = in.readInt();
+                int cols = in.readInt();
+                if (rows <= 0 || cols <= 0 || (long) rows * cols > 50_000_000L) {
+                    throw new IOException(source + ": parameter " + name + " has an impossible shape " + rows + "x" + cols);
+                }
+                ms[k] = new DMatrixRMaj(rows, cols);
+                for (int i = 0; i < rows * cols; i++) ms[k].data[i] = in.readDouble();
+            }
+            if (in.read() >= 0) throw new IOException(source + ": trailing bytes after the parameters");
+            return new Parameters(ms[0], ms[1], ms[2], ms[3]);
+        } catch (java.io.EOFException e) {
+            throw new IOException(source + ": truncated parameter file", e);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(source + ": " + e.getMessage(), e);
+        }
+    }
+}

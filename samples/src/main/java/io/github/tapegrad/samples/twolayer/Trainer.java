@@ -1,0 +1,125 @@
+package io.github.tapegrad.samples.twolayer;
+
+import io.github.tapegrad.engine.tensor.Tensor;
+import io.github.tapegrad.samples.mnist.MnistData;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * The book's training loop (section 5.7.4): minibatch SGD, with train and test accuracy measured once per epoch
+ * (every max(N/batch, 1) iterations, at iteration 0 first) and once more after the last iteration.
+ *
+ * <p>The loss logged per iteration is the one of the gradient pass, before that step's update; the book runs a
+ * second forward pass after the update to log it, which costs a third of a step and says the same thing one
+ * step later.
+ */
+public final class Trainer {
+
+    /** Receives progress; all methods are called on the training thread. */
+    public interface Listener {
+        /** After an epoch's accuracy pass. */
+        default void epoch(int iteration, int epoch, double trainAccuracy, double testAccuracy) {}
+
+        /** After each step, with that step's loss. */
+        default void step(int iteration, double loss) {}
+    }
+
+    /** The outcome of a run. */
+    public record Result(double[] losses, List<Integer> evalIterations, List<Double> trainAccuracy, List<Double> testAccuracy,
+                         double finalTrainAccuracy, double finalTestAccuracy, double loopSeconds, double stepSeconds,
+                         double evalSeconds, Parameters params) {
+        /** Milliseconds per training step, accuracy passes excluded. */
+        public double msPerIteration() {
+            return losses.length == 0 ? 0 : 1000 * stepSeconds / losses.length;
+        }
+    }
+
+    private Trainer() {}
+
+    /** Trains a new network initialised from the config's seed. */
+    public static Result train(TrainConfig config, MnistData train, MnistData test, Listener listener) {
+        Random rng = new Random(config.seed());
+        Parameters p = Parameters.initial(train.features(), config.hidden(), 10, config.weightInitStd(), rng);
+        return train(config, new TwoLayerNet(p), rng, train, test, listener);
+    }
+
+    /** Continues training {@code net}, drawing batches from {@code rng}. */
+    public static Result train(TrainConfig config, TwoLayerNet net, Random rng, MnistData train, MnistData test, Listener listener) {
+        if (train.size() == 0) throw new IllegalArgumentException("empty training set " + train.name());
+        if (net.params().inputSize() != train.features()) {
+            throw new IllegalArgumentException("the network takes " + net.params().inputSize() + " inputs but "
+                    + train.name() + " has " + train.features() + " pixels per image");
+        }
+        int workers = Runtime.getRuntime().availableProcessors();
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "tapegrad-accuracy");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            return run(config, net, rng, train, test, listener, pool, workers);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Result run(TrainConfig config, TwoLayerNet net, Random rng, MnistData train, MnistData test,
+                              Listener listener, ExecutorService pool, int workers) {
+        int n = train.size();
+        int batch = config.batchSize();
+        double iterPerEpoch = Math.max((double) n / batch, 1.0);
+        int[] rows = new int[batch];
+        int[] labels = new int[batch];
+        DMatrixRMaj x = new DMatrixRMaj(batch, train.features());
+        double[] losses = new double[config.iterations()];
+        List<Integer> evalIterations = new ArrayList<>();
+        List<Double> trainAcc = new ArrayList<>();
+        List<Double> testAcc = new ArrayList<>();
+        double evalSeconds = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < config.iterations(); i++) {
+            for (int k = 0; k < batch; k++) rows[k] = rng.nextInt(n);
+            train.gather(rows, x, labels);
+            losses[i] = step(config, net, x, labels);
+            listener.step(i, losses[i]);
+            if (i % iterPerEpoch == 0) {
+                long e0 = System.nanoTime();
+                double tr = net.accuracy(train, pool, workers);
+                double te = net.accuracy(test, pool, workers);
+                evalSeconds += (System.nanoTime() - e0) / 1e9;
+                evalIterations.add(i);
+                trainAcc.add(tr);
+                testAcc.add(te);
+                listener.epoch(i, trainAcc.size(), tr, te);
+            }
+        }
+        double loop = (System.nanoTime() - start) / 1e9;
+        double finalTrain = net.accuracy(train, pool, workers);
+        double finalTest = net.accuracy(test, pool, workers);
+        return new Result(losses, evalIterations, trainAcc, testAcc, finalTrain, finalTest, loop, loop - evalSeconds,
+                evalSeconds, net.params());
+    }
+
+    private static double step(TrainConfig config, TwoLayerNet net, DMatrixRMaj x, int[] labels) {
+        switch (config.engine()) {
+            case HAND -> {
+                TwoLayerNet.Grads g = net.gradient(x, labels);
+                net.update(g, config.learningRate());
+                return g.loss();
+            }
+            case TAPE_FUSED, TAPE_COMPOSITE -> {
+                TwoLayerNetOnTape.Form form = config.engine() == TrainConfig.Engine.TAPE_FUSED
+                        ? TwoLayerNetOnTape.Form.FUSED : TwoLayerNetOnTape.Form.COMPOSITE;
+                TwoLayerNetOnTape.Result r = TwoLayerNetOnTape.gradient(net.params(), Tensor.fromMatrix(x), labels, form);
+                Parameters g = r.grads();
+                net.update(new TwoLayerNet.Grads(g.W1(), g.b1(), g.W2(), g.b2(), r.loss()), config.learningRate());
+                return r.loss();
+            }
+            default -> throw new IllegalStateException("unknown engine " + config.engine());
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package io.github.tapegrad.samples.twolayer;
+
+import io.github.tapegrad.engine.check.GradCheck;
+import io.github.tapegrad.nn.Affine;
+import io.github.tapegrad.nn.Layer;
+import io.github.tapegrad.nn.Relu;
+import io.github.tapegrad.nn.SoftmaxWithLoss;
+import io.github.tapegrad.samples.mnist.MnistData;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * The book's two-layer network (section 5.7.2): Affine1 → Relu1 → Affine2 → SoftmaxWithLoss, with
+ * hand-written backpropagation. Parameters W1, b1, W2, b2 are fields shared with the layers and updated in
+ * place by {@link #update}. Not thread-safe, except {@link #accuracy(MnistData)}, which splits its work over
+ * the cores with layers of its own.
+ */
+public final class TwoLayerNet {
+    private final Parameters params;
+    private final Affine affine1;
+    private final Relu relu1;
+    private final Affine affine2;
+    private final SoftmaxWithLoss lastLayer = new SoftmaxWithLoss();
+    private final List<Layer> layers;
+
+    /** The gradients of one backward pass (views owned by the layers, valid until the next gradient call). */
+    public record Grads(DMatrixRMaj dW1, DMatrixRMaj db1, DMatrixRMaj dW2, DMatrixRMaj db2, double loss) {}
+
+    /**
+     * As the book: W1, W2 ~ weightInitStd·N(0, 1) drawn from {@code rng} (W1 row by row, then W2), b1, b2 = 0.
+     */
+    public TwoLayerNet(int inputSize, int hiddenSize, int outputSize, double weightInitStd, Random rng) {
+        this(Parameters.initial(inputSize, hiddenSize, outputSize, weightInitStd, rng));
+    }
+
+    /** A network over existing parameters (shared, not copied). */
+    public TwoLayerNet(Parameters params) {
+        this.params = params;
+        this.affine1 = new Affine("Affine1", params.W1(), params.b1());
+        this.relu1 = new Relu("Relu1");
+        this.affine2 = new Affine("Affine2", params.W2(), params.b2());
+        this.layers = List.of(affine1, relu1, affine2);
+    }
+
+    /** The parameters, live. */
+    public Parameters params() {
+        return params;
+    }
+
+    /** The layers in insertion order (Affine1, Relu1, Affine2); the loss layer is separate, as in the book. */
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    /** Scores for a batch; owned by the last layer, valid until the next forward. */
+    public DMatrixRMaj predict(DMatrixRMaj x) {
+        DMatrixRMaj out = x;
+        for (Layer layer : layers) out = layer.forward(out);
+        return out;
+    }
+
+    /** Mean loss for a batch with class-index labels. */
+    public double loss(DMatrixRMaj x, int[] t) {
+        return lastLayer.forward(predict(x), t);
+    }
+
+    /** The softmax probabilities of the last {@link #loss} call. */
+    public DMatrixRMaj probabilities() {
+        return lastLayer.y();
+    }
+
+    /**
+     * Backpropagation: forward, then backward through the layers in reverse. The first layer's input gradient is
+     * not computed (nobody needs ∂L/∂x). The returned loss is the one of this forward pass.
+     */
+    public Grads gradient(DMatrixRMaj x, int[] t) {
+        double loss = loss(x, t);
+        DMatrixRMaj dout = lastLayer.backward(1.0);
+        dout = affine2.backward(dout);
+        dout = relu1.backward(dout);
+        affine1.backwardParameters(dout);
+        return new Grads(affine1.dW(), affine1.db(), affine2.dW(), affine2.db(), loss);
+    }
+
+    /** SGD step in place: θ ← θ − lr·∂θ. */
+    public void update(Grads g, double learningRate) {
+        axpy(-learningRate, g.dW1(), params.W1());
+        axpy(-learningRate, g.db1(), params.b1());
+        axpy(-learningRate, g.dW2(), params.W2());
+        axpy(-learningRate, g.db2(), params.b2());
+    }
+
+    private static void axpy(double a, DMatrixRMaj x, DMatrixRMaj y) {
+        double[] xs = x.data;
+        double[] ys = y.data;
+        for (int i = 0, n = y.getNumElements(); i < n; i++) ys[i] += a * xs[i];
+    }
+
+    /**
+     * Central-difference gradient of {@link #loss} with respect to every parameter, perturbing each entry in
+     * place and restoring it exactly. Step ∛ε·max(1, |θ|) (the book uses 1e-4, too coarse for double).
+     */
+    public Parameters numericalGradient(DMatrixRMaj x, int[] t) {
+        Parameters grads = Parameters.zerosLike(params);
+        for (int k = 0; k < 4; k++) {
+            double[] p = params.get(k).data;
+            double[] g = grads.get(k).data;
+            for (int i = 0, n = params.get(k).getNumElements(); i < n; i++) {
+                double saved = p[i];
+                double h = GradCheck.STEP * Math.max(1.0, Math.abs(saved));
+                double plus = saved + h;
+                double minus = saved - h;
+                p[i] = plus;
+                double fp = loss(x, t);
+                p[i] = minus;
+                double fm = loss(x, t);
+                p[i] = saved;
+                g[i] = (fp - fm) / (plus - minus);
+            }
+        }
+        return grads;
+    }
+
+    /** Fraction of rows whose highest score is the label. */
+    public double accuracy(DMatrixRMaj x, int[] t) {
+        return (double) correct(predict(x), t, 0) / x.numRows;
+    }
+
+    /** Rows evaluated per block in {@link #accuracy(MnistData)}: small enough to stay in cache-sized buffers. */
+    static final int BLOCK = 1000;
+
+    /**
+     * Accuracy over a whole data set, in blocks of {@value #BLOCK} rows split over the available cores. Each worker
+     * has its own layers over the shared (read-only during the pass) parameters; the count is an exact integer,
+     * so the result does not depend on the split.
+     */
+    public double accuracy(MnistData data, ExecutorService pool, int workers) {
+        int n = data.size();
+        int blocks = (n + BLOCK - 1) / BLOCK;
+        List<Future<Integer>> parts = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            int first = w;
+            parts.add(pool.submit(() -> {
+                TwoLayerNet local = new TwoLayerNet(params);
+                DMatrixRMaj x = new DMatrixRMaj(1, 1);
+                int count = 0;
+                for (int b = first; b < blocks; b += workers) {
+                    int from = b * BLOCK;
+                    int to = Math.min(n, from + BLOCK);
+                    data.range(from, to, x);
+                    count += correct(local.predict(x), data.labels(from, to), 0);
+                }
+                return count;
+            }));
+        }
+        int correct = 0;
+        try {
+            for (Future<Integer> f : parts) correct += f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("accuracy pass interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("accuracy pass failed: " + e.getCause(), e.getCause());
+        }
+        return (double) correct / n;
+    }
+
+    /** {@link #accuracy(MnistData, ExecutorService, int)} on a temporary pool with one worker per core. */
+    public double accuracy(MnistData data) {
+        int workers = Runtime.getRuntime().availableProcessors();
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        try {
+            return accuracy(data, pool, workers);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private static int correct(DMatrixRMaj scores, int[] t, int offset) {
+        int c = scores.numCols;
+        int correct = 0;
+        for (int r = 0; r < scores.numRows; r++) {
+            int best = 0;
+            double bestValue = scores.data[r * c];
+            for (int j = 1; j < c; j++) {
+                double v = scores.data[r * c + j];
+                if (v > bestValue) {
+                    bestValue = v;
+                    best = j;
+                }
+            }
+            if (best == t[offset + r]) correct++;
+        }
+        return correct;
+    }
+}

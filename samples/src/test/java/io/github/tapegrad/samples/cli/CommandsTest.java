@@ -1,0 +1,126 @@
+package io.github.tapegrad.samples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.tapegrad.samples.Main;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every subcommand run end to end: exit code and key output lines. */
+class CommandsTest {
+    record Run(int exit, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    /** The bundled subset copied to a folder, so that tests never depend on what the machine's default folder holds. */
+    static Path bundledFolder(Path dir) throws IOException {
+        for (String f : new String[] {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                "t10k-labels-idx1-ubyte"}) {
+            try (InputStream in = Main.class.getResourceAsStream("/io/github/tapegrad/samples/mnist/" + f + ".gz")) {
+                Files.copy(in, dir.resolve(f + ".gz"));
+            }
+        }
+        return dir;
+    }
+
+    @Test
+    void appleAndAppleOrangePrintTheBooksNumbers() {
+        Run a = run("apple");
+        assertEquals(0, a.exit(), a.err());
+        assertTrue(a.out().matches("(?s).*price\\s+220\\s+220.*dapple\\s+2.2\\s+2.2.*dapple_num\\s+110\\s+110.*dtax\\s+200\\s+200.*"), a.out());
+        Run b = run("apple-orange");
+        assertEquals(0, b.exit(), b.err());
+        assertTrue(b.out().matches("(?s).*price\\s+715\\s+715.*dapple_num\\s+110.*dapple\\s+2.2.*dorange\\s+3.3.*dorange_num\\s+165.*dtax\\s+650\\s+650.*"),
+                b.out());
+        assertTrue(b.out().contains("layers and tape agree"));
+    }
+
+    @Test
+    void graphWritesDotAndWellFormedSvg(@TempDir Path dir) throws Exception {
+        Run r = run("graph", "--out", dir.toString());
+        assertEquals(0, r.exit(), r.err());
+        for (String name : new String[] {"apple", "apple-orange"}) {
+            String dot = Files.readString(dir.resolve(name + ".dot"));
+            assertTrue(dot.startsWith("digraph"), dot);
+            DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(dir.resolve(name + ".svg").toFile());
+        }
+        assertTrue(Files.readString(dir.resolve("apple.dot")).contains("<font color=\"red\">200</font>"));
+    }
+
+    @Test
+    void gradcheckPassesOnTheFirstThreeImages(@TempDir Path dir) throws IOException {
+        Run r = run("gradcheck", "--data", bundledFolder(dir).toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("W1:") && r.out().contains("b2:") && r.out().contains("PASS"), r.out());
+    }
+
+    @Test
+    void verifyLayersReportsEveryLayer() {
+        Run r = run("verify-layers", "--seed", "5");
+        assertEquals(0, r.exit(), r.out());
+        for (String layer : new String[] {"MulLayer", "AddLayer", "Relu", "Sigmoid", "Affine", "SoftmaxWithLoss"}) {
+            assertTrue(r.out().contains(layer), layer + " missing:\n" + r.out());
+        }
+        assertTrue(r.out().contains("all layers PASS"), r.out());
+    }
+
+    @Test
+    void trainSaveLoadPredictAndPlot(@TempDir Path dir) throws IOException {
+        Path data = Files.createDirectory(dir.resolve("data"));
+        bundledFolder(data);
+        Path params = dir.resolve("net.bin");
+        Path plot = dir.resolve("curves.png");
+        Run t = run("train", "--data", data.toString(), "--iterations", "300", "--seed", "1", "--save", params.toString(),
+                "--plot", plot.toString());
+        assertEquals(0, t.exit(), t.out() + t.err());
+        assertTrue(t.out().contains("epoch   1  iter      0"), t.out());
+        assertTrue(t.out().contains("after the last iteration: train acc"), t.out());
+        assertTrue(t.out().contains("ms per iteration"), t.out());
+        assertTrue(Files.size(plot) > 1000 && Files.size(params) > 784 * 50 * 8, "plot and parameters written");
+        Run again = run("train", "--data", data.toString(), "--iterations", "300", "--seed", "1", "--quiet");
+        String last = t.out().lines().filter(l -> l.startsWith("after the last iteration")).findFirst().orElseThrow();
+        assertTrue(again.out().contains(last), "a seed makes a run repeatable:\n" + last + "\n" + again.out());
+        Run eval = run("train", "--data", data.toString(), "--iterations", "0", "--load", params.toString());
+        assertEquals(0, eval.exit(), eval.err());
+        assertTrue(eval.out().contains(last.substring(0, last.indexOf("test acc"))), "loading restores the trained network:\n" + eval.out());
+        Run p = run("predict", "--load", params.toString(), "--image", "0", "--data", data.toString());
+        assertEquals(0, p.exit(), p.err());
+        assertTrue(p.out().contains("test image 0: label 7, predicted"), p.out());
+        assertTrue(p.out().contains("@"), "text art of the digit:\n" + p.out());
+        Run req = run("train", "--data", data.toString(), "--iterations", "0", "--load", params.toString(),
+                "--require-test-accuracy", "0.999");
+        assertEquals(3, req.exit(), req.out());
+    }
+
+    @Test
+    void badInputGivesAClearErrorAndNonZeroExit(@TempDir Path dir) throws IOException {
+        Run missing = run("train", "--data", dir.toString());
+        assertEquals(1, missing.exit());
+        assertTrue(missing.err().contains("error:") && missing.err().contains("train-images-idx3-ubyte"), missing.err());
+        Run badFlag = run("train", "--batch-size", "0", "--data", bundledFolder(Files.createDirectory(dir.resolve("d"))).toString());
+        assertEquals(1, badFlag.exit());
+        assertTrue(badFlag.err().contains("batch size must be positive"), badFlag.err());
+        Run badEngine = run("train", "--engine", "gpu");
+        assertEquals(2, badEngine.exit());
+        assertTrue(badEngine.err().contains("not an engine"), badEngine.err());
+        Run noFile = run("predict", "--load", dir.resolve("nope.bin").toString());
+        assertEquals(1, noFile.exit());
+        assertTrue(noFile.err().contains("nope.bin"), noFile.err());
+    }
+}

@@ -1,0 +1,121 @@
+package io.github.tapegrad.samples.twolayer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.tapegrad.engine.check.InputReport;
+import io.github.tapegrad.engine.tensor.Tensor;
+import io.github.tapegrad.samples.mnist.MnistData;
+import io.github.tapegrad.samples.mnist.MnistSource;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Random;
+import org.ejml.data.DMatrixRMaj;
+import org.junit.jupiter.api.Test;
+
+class TwoLayerNetTest {
+
+    private static Tensor t(DMatrixRMaj m) {
+        return Tensor.fromMatrix(m);
+    }
+
+    /** Hand-written vs tape (composite and fused) vs central differences, on a small net away from Relu kinks. */
+    @Test
+    void wholeNetworkAgreesThreeWays() {
+        Random rng = new Random(3);
+        TwoLayerNet net = new TwoLayerNet(6, 5, 4, 0.5, rng);
+        for (int k = 0; k < 5; k++) net.params().b1().data[k] = 0.3 * rng.nextGaussian();
+        DMatrixRMaj x = new DMatrixRMaj(3, 6);
+        for (int i = 0; i < x.data.length; i++) x.data[i] = rng.nextDouble();
+        int[] labels = {0, 3, 1};
+        TwoLayerNet.Grads hand = net.gradient(x, labels);
+        Parameters handCopy = new Parameters(hand.dW1().copy(), hand.db1().copy(), hand.dW2().copy(), hand.db2().copy());
+        Parameters composite = TwoLayerNetOnTape.gradient(net.params(), t(x), labels, TwoLayerNetOnTape.Form.COMPOSITE).grads();
+        Parameters fused = TwoLayerNetOnTape.gradient(net.params(), t(x), labels, TwoLayerNetOnTape.Form.FUSED).grads();
+        Parameters numerical = net.numericalGradient(x, labels);
+        for (int k = 0; k < 4; k++) {
+            String name = Parameters.names().get(k);
+            // 1e-12·max(1, |g|): both sides run the same EJML products and differ only in summation order
+            InputReport ab = InputReport.compareAnalytic(name + " hand vs tape", t(handCopy.get(k)), t(composite.get(k)), 1e-12);
+            InputReport af = InputReport.compareAnalytic(name + " fused vs hand", t(fused.get(k)), t(handCopy.get(k)), 1e-12);
+            InputReport an = InputReport.compare(name + " hand vs numerical", t(handCopy.get(k)), t(numerical.get(k)), 1e-7, 1e-6);
+            assertTrue(ab.passed(), ab::toString);
+            assertTrue(af.passed(), af::toString);
+            assertTrue(an.passed(), an::toString);
+        }
+    }
+
+    @Test
+    void initialLossIsLnTenAndTwentySamplesCanBeOverfit() throws IOException {
+        MnistData train = MnistSource.bundled().train();
+        TwoLayerNet net = new TwoLayerNet(784, 50, 10, 0.01, new Random(0));
+        DMatrixRMaj x = new DMatrixRMaj(1, 1);
+        train.range(0, 20, x);
+        int[] labels = train.labels(0, 20);
+        assertEquals(Math.log(10), net.loss(x, labels), 0.1, "std-0.01 weights give near-uniform softmax");
+        double loss = 0;
+        for (int i = 0; i < 500; i++) {
+            TwoLayerNet.Grads g = net.gradient(x, labels);
+            loss = g.loss();
+            net.update(g, 0.5);
+        }
+        assertTrue(loss < 0.01, "20 samples overfit to loss < 0.01, got " + loss);
+        assertEquals(1.0, net.accuracy(x, labels));
+    }
+
+    @Test
+    void sameSeedGivesBitwiseIdenticalWeights() throws IOException {
+        MnistSource.Loaded data = MnistSource.bundled();
+        TrainConfig config = new TrainConfig(120, 50, 0.1, 20, 0.01, 42L, TrainConfig.Engine.HAND);
+        Trainer.Result a = Trainer.train(config, data.train(), data.test(), new Trainer.Listener() {});
+        Trainer.Result b = Trainer.train(config, data.train(), data.test(), new Trainer.Listener() {});
+        for (int k = 0; k < 4; k++) assertArrayEquals(a.params().get(k).data, b.params().get(k).data, 0.0);
+        assertArrayEquals(a.losses(), b.losses(), 0.0);
+        assertEquals(a.finalTestAccuracy(), b.finalTestAccuracy());
+        Trainer.Result c = Trainer.train(new TrainConfig(120, 50, 0.1, 20, 0.01, 43L, TrainConfig.Engine.HAND),
+                data.train(), data.test(), new Trainer.Listener() {});
+        assertTrue(!Arrays.equals(a.params().W1().data, c.params().W1().data), "another seed, other weights");
+    }
+
+    @Test
+    void tapeEnginesTrainTheSameNetwork() throws IOException {
+        MnistSource.Loaded data = MnistSource.bundled();
+        Trainer.Result hand = Trainer.train(new TrainConfig(30, 20, 0.1, 10, 0.01, 7L, TrainConfig.Engine.HAND),
+                data.train(), data.test(), new Trainer.Listener() {});
+        for (TrainConfig.Engine e : new TrainConfig.Engine[] {TrainConfig.Engine.TAPE_FUSED, TrainConfig.Engine.TAPE_COMPOSITE}) {
+            Trainer.Result other = Trainer.train(new TrainConfig(30, 20, 0.1, 10, 0.01, 7L, e), data.train(), data.test(),
+                    new Trainer.Listener() {});
+            for (int k = 0; k < 4; k++) {
+                InputReport r = InputReport.compareAnalytic(e + " " + Parameters.names().get(k), t(other.params().get(k)),
+                        t(hand.params().get(k)), 1e-12);
+                assertTrue(r.passed(), r::toString);
+            }
+        }
+    }
+
+    @Test
+    void parametersRoundTripAndBadFilesAreRejected() throws IOException {
+        Parameters p = Parameters.initial(7, 3, 10, 0.1, new Random(1));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        p.write(out);
+        Parameters q = Parameters.read("mem", new ByteArrayInputStream(out.toByteArray()));
+        for (int k = 0; k < 4; k++) assertArrayEquals(p.get(k).data, q.get(k).data, 0.0);
+        byte[] bytes = out.toByteArray();
+        IOException e = assertThrows(IOException.class,
+                () -> Parameters.read("cut.bin", new ByteArrayInputStream(Arrays.copyOf(bytes, bytes.length - 3))));
+        assertTrue(e.getMessage().contains("cut.bin") && e.getMessage().contains("truncated"), e.getMessage());
+        e = assertThrows(IOException.class, () -> Parameters.read("x.txt", new ByteArrayInputStream("hello world".getBytes())));
+        assertTrue(e.getMessage().contains("not a tapegrad parameter file"), e.getMessage());
+    }
+
+    @Test
+    void networkRejectsDataOfTheWrongWidth() {
+        TwoLayerNet net = new TwoLayerNet(784, 50, 10, 0.01, new Random(0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> net.loss(new DMatrixRMaj(100, 50), new int[100]));
+        assertTrue(e.getMessage().contains("Affine1") && e.getMessage().contains("(100x50)"), e.getMessage());
+    }
+}

@@ -10,7 +10,73 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * can be dropped in behind it.
  */
 public final class Gemm {
+    /** Below this many multiply-adds EJML's kernel is as fast: set-up costs dominate. */
+    static final long VECTOR_MIN_WORK = 4_096;
+    /** Above this many multiply-adds the rows are split over the cores (a hand-off costs a few microseconds). */
+    static final long PARALLEL_MIN_WORK = 500_000;
+
+    private static final boolean VECTOR_MODULE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    private static final boolean VECTOR_ENABLED = VECTOR_MODULE && !"ejml".equals(System.getProperty("tapegrad.gemm"));
+    private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
+
     private Gemm() {}
+
+    /** Whether products use the Vector API kernel (the module is present and {@code -Dtapegrad.gemm=ejml} is not set). */
+    public static boolean vectorKernel() {
+        return VECTOR_ENABLED;
+    }
+
+    /** A one-line description of the kernel in use, saying how to get the fast one when it is missing. */
+    public static String describe() {
+        if (VECTOR_ENABLED) {
+            return "Vector API kernel, " + VectorKernel.lanes() + " doubles per vector, " + Parallel.threads() + " thread(s)";
+        }
+        if (VECTOR_MODULE) return "EJML kernels (the Vector API kernel is switched off by -Dtapegrad.gemm=ejml)";
+        return "EJML kernels: jdk.incubator.vector is not present, so products run several times slower;"
+                + " add --add-modules jdk.incubator.vector to the java command";
+    }
+
+    /** Loaded only when the module is present, so that its absence never causes a linkage error. */
+    private static final class VectorKernel {
+        static int lanes() {
+            return VectorGemm.lanes();
+        }
+
+        static int packedSize(int n, int k) {
+            return VectorGemm.packedSize(n, k);
+        }
+
+        static void packB(double[] b, int n, int k, double[] packed) {
+            VectorGemm.packB(b, n, k, packed);
+        }
+
+        static void mult(double[] a, int aRow, int aCol, double[] packed, double[] c, int n, int k, int from, int to) {
+            VectorGemm.mult(a, aRow, aCol, packed, c, n, k, from, to);
+        }
+    }
+
+    /** The arguments of one vector product, reused per calling thread so that a product allocates nothing. */
+    private static final class Job implements Parallel.RangeTask {
+        double[] a;
+        double[] b;
+        double[] c;
+        int aRow;
+        int aCol;
+        int n;
+        int k;
+        double[] packed = new double[0];
+
+        void pack() {
+            int size = VectorKernel.packedSize(n, k);
+            if (packed.length < size) packed = new double[size];
+            VectorKernel.packB(b, n, k, packed);
+        }
+
+        @Override
+        public void run(int from, int to) {
+            VectorKernel.mult(a, aRow, aCol, packed, c, n, k, from, to);
+        }
+    }
 
     /**
      * {@code out = op(a)·op(b)}.
@@ -35,6 +101,25 @@ public final class Gemm {
         out.reshape(m, n);
         if (ka == 0) {
             out.zero();
+            return;
+        }
+        long work = (long) m * n * ka;
+        if (VECTOR_ENABLED && !transB && work >= VECTOR_MIN_WORK) {
+            Job job = JOBS.get();
+            job.a = a.data;
+            job.aRow = transA ? 1 : a.numCols;
+            job.aCol = transA ? a.numCols : 1;
+            job.b = b.data;
+            job.c = out.data;
+            job.n = n;
+            job.k = ka;
+            job.pack();
+            try {
+                if (work >= PARALLEL_MIN_WORK) Parallel.forRows(m, 6, job);
+                else job.run(0, m);
+            } finally {
+                job.a = job.b = job.c = null;
+            }
             return;
         }
         if (!transA && !transB) CommonOps_DDRM.mult(a, b, out);

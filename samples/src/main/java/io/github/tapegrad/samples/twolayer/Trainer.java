@@ -5,8 +5,6 @@ import io.github.tapegrad.samples.mnist.MnistData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -54,21 +52,11 @@ public final class Trainer {
             throw new IllegalArgumentException("the network takes " + net.params().inputSize() + " inputs but "
                     + train.name() + " has " + train.features() + " pixels per image");
         }
-        int workers = Runtime.getRuntime().availableProcessors();
-        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-            Thread t = new Thread(r, "tapegrad-accuracy");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            return run(config, net, rng, train, test, listener, pool, workers);
-        } finally {
-            pool.shutdownNow();
-        }
+        return run(config, net, rng, train, test, listener);
     }
 
     private static Result run(TrainConfig config, TwoLayerNet net, Random rng, MnistData train, MnistData test,
-                              Listener listener, ExecutorService pool, int workers) {
+                              Listener listener) {
         int n = train.size();
         int batch = config.batchSize();
         double iterPerEpoch = Math.max((double) n / batch, 1.0);
@@ -88,8 +76,8 @@ public final class Trainer {
             listener.step(i, losses[i]);
             if (i % iterPerEpoch == 0) {
                 long e0 = System.nanoTime();
-                double tr = net.accuracy(train, pool, workers);
-                double te = net.accuracy(test, pool, workers);
+                double tr = net.accuracy(train);
+                double te = net.accuracy(test);
                 evalSeconds += (System.nanoTime() - e0) / 1e9;
                 evalIterations.add(i);
                 trainAcc.add(tr);
@@ -98,8 +86,8 @@ public final class Trainer {
             }
         }
         double loop = (System.nanoTime() - start) / 1e9;
-        double finalTrain = net.accuracy(train, pool, workers);
-        double finalTest = net.accuracy(test, pool, workers);
+        double finalTrain = net.accuracy(train);
+        double finalTest = net.accuracy(test);
         return new Result(losses, evalIterations, trainAcc, testAcc, finalTrain, finalTest, loop, loop - evalSeconds,
                 evalSeconds, net.params());
     }
@@ -107,16 +95,16 @@ public final class Trainer {
     private static double step(TrainConfig config, TwoLayerNet net, DMatrixRMaj x, int[] labels) {
         switch (config.engine()) {
             case HAND -> {
-                TwoLayerNet.Grads g = net.gradient(x, labels);
-                net.update(g, config.learningRate());
-                return g.loss();
+                double loss = net.gradient(x, labels);
+                net.update(net.grads(), config.learningRate());
+                return loss;
             }
             case TAPE_FUSED, TAPE_COMPOSITE -> {
                 TwoLayerNetOnTape.Form form = config.engine() == TrainConfig.Engine.TAPE_FUSED
                         ? TwoLayerNetOnTape.Form.FUSED : TwoLayerNetOnTape.Form.COMPOSITE;
                 TwoLayerNetOnTape.Result r = TwoLayerNetOnTape.gradient(net.params(), Tensor.fromMatrix(x), labels, form);
                 Parameters g = r.grads();
-                net.update(new TwoLayerNet.Grads(g.W1(), g.b1(), g.W2(), g.b2(), r.loss()), config.learningRate());
+                net.update(new TwoLayerNet.Grads(g.W1(), g.b1(), g.W2(), g.b2()), config.learningRate());
                 return r.loss();
             }
             default -> throw new IllegalStateException("unknown engine " + config.engine());

@@ -6,13 +6,10 @@ import io.github.tapegrad.nn.Layer;
 import io.github.tapegrad.nn.Relu;
 import io.github.tapegrad.nn.SoftmaxWithLoss;
 import io.github.tapegrad.samples.mnist.MnistData;
-import java.util.ArrayList;
+import io.github.tapegrad.engine.tensor.Parallel;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -30,7 +27,10 @@ public final class TwoLayerNet {
     private final List<Layer> layers;
 
     /** The gradients of one backward pass (views owned by the layers, valid until the next gradient call). */
-    public record Grads(DMatrixRMaj dW1, DMatrixRMaj db1, DMatrixRMaj dW2, DMatrixRMaj db2, double loss) {}
+    public record Grads(DMatrixRMaj dW1, DMatrixRMaj db1, DMatrixRMaj dW2, DMatrixRMaj db2) {}
+
+    /** The layers' gradient buffers, made once: they are the same objects after every backward. */
+    private final Grads grads;
 
     /**
      * As the book: W1, W2 ~ weightInitStd·N(0, 1) drawn from {@code rng} (W1 row by row, then W2), b1, b2 = 0.
@@ -46,6 +46,12 @@ public final class TwoLayerNet {
         this.relu1 = new Relu("Relu1");
         this.affine2 = new Affine("Affine2", params.W2(), params.b2());
         this.layers = List.of(affine1, relu1, affine2);
+        this.grads = new Grads(affine1.dW(), affine1.db(), affine2.dW(), affine2.db());
+    }
+
+    /** The gradients of the last {@link #gradient} call; the same views every time. */
+    public Grads grads() {
+        return grads;
     }
 
     /** The parameters, live. */
@@ -76,16 +82,19 @@ public final class TwoLayerNet {
     }
 
     /**
-     * Backpropagation: forward, then backward through the layers in reverse. The first layer's input gradient is
-     * not computed (nobody needs ∂L/∂x). The returned loss is the one of this forward pass.
+     * Backpropagation: forward, then backward through the layers in reverse, leaving the gradients in
+     * {@link #grads()}. The first layer's input gradient is not computed (nobody needs ∂L/∂x). Allocates nothing
+     * once the buffers have the batch's shape.
+     *
+     * @return the loss of this forward pass
      */
-    public Grads gradient(DMatrixRMaj x, int[] t) {
+    public double gradient(DMatrixRMaj x, int[] t) {
         double loss = loss(x, t);
         DMatrixRMaj dout = lastLayer.backward(1.0);
         dout = affine2.backward(dout);
         dout = relu1.backward(dout);
         affine1.backwardParameters(dout);
-        return new Grads(affine1.dW(), affine1.db(), affine2.dW(), affine2.db(), loss);
+        return loss;
     }
 
     /** SGD step in place: θ ← θ − lr·∂θ. */
@@ -136,50 +145,28 @@ public final class TwoLayerNet {
     static final int BLOCK = 1000;
 
     /**
-     * Accuracy over a whole data set, in blocks of {@value #BLOCK} rows split over the available cores. Each worker
-     * has its own layers over the shared (read-only during the pass) parameters; the count is an exact integer,
-     * so the result does not depend on the split.
+     * Accuracy over a whole data set, in blocks of {@value #BLOCK} rows split over the cores by the engine's
+     * {@link Parallel}. Each part has its own layers over the shared (read-only during the pass) parameters, and the
+     * products inside a part run on its own thread; the count is an exact integer, so the result does not depend on
+     * the split.
      */
-    public double accuracy(MnistData data, ExecutorService pool, int workers) {
+    public double accuracy(MnistData data) {
         int n = data.size();
         int blocks = (n + BLOCK - 1) / BLOCK;
-        List<Future<Integer>> parts = new ArrayList<>();
-        for (int w = 0; w < workers; w++) {
-            int first = w;
-            parts.add(pool.submit(() -> {
-                TwoLayerNet local = new TwoLayerNet(params);
-                DMatrixRMaj x = new DMatrixRMaj(1, 1);
-                int count = 0;
-                for (int b = first; b < blocks; b += workers) {
-                    int from = b * BLOCK;
-                    int to = Math.min(n, from + BLOCK);
-                    data.range(from, to, x);
-                    count += correct(local.predict(x), data.labels(from, to), 0);
-                }
-                return count;
-            }));
-        }
-        int correct = 0;
-        try {
-            for (Future<Integer> f : parts) correct += f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("accuracy pass interrupted", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("accuracy pass failed: " + e.getCause(), e.getCause());
-        }
-        return (double) correct / n;
-    }
-
-    /** {@link #accuracy(MnistData, ExecutorService, int)} on a temporary pool with one worker per core. */
-    public double accuracy(MnistData data) {
-        int workers = Runtime.getRuntime().availableProcessors();
-        ExecutorService pool = Executors.newFixedThreadPool(workers);
-        try {
-            return accuracy(data, pool, workers);
-        } finally {
-            pool.shutdown();
-        }
+        AtomicInteger correct = new AtomicInteger();
+        Parallel.forRows(blocks, 1, (first, last) -> {
+            TwoLayerNet local = new TwoLayerNet(params);
+            DMatrixRMaj x = new DMatrixRMaj(1, 1);
+            int count = 0;
+            for (int b = first; b < last; b++) {
+                int from = b * BLOCK;
+                int to = Math.min(n, from + BLOCK);
+                data.range(from, to, x);
+                count += correct(local.predict(x), data.labels(from, to), 0);
+            }
+            correct.addAndGet(count);
+        });
+        return (double) correct.get() / n;
     }
 
     private static int correct(DMatrixRMaj scores, int[] t, int offset) {

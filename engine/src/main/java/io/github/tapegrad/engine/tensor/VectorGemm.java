@@ -1,0 +1,168 @@
+package io.github.tapegrad.engine.tensor;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A register-blocked matrix-product kernel on the Vector API: C[i, j] = Σ_p A(i, p)·B[p, j] for rows
+ * [rowFrom, rowTo) of C, with A(i, p) read as {@code a[i·aRow + p·aCol]} so that the same code serves A and Aᵀ.
+ *
+ * <p>GEMM-style blocking: B is packed once per product into panels of {@link #NR} columns; for each block of
+ * {@link #MR} rows and {@link #KC} steps of p, A is packed into a small buffer, and the micro-kernel keeps the
+ * MR×NR block of C in 12 vector accumulators while it walks p (2 vector loads and 6 broadcasts per 12 fused
+ * multiply-adds; on AVX2 these 15 registers fit the 16 available). Both packed operands stay in L1.
+ * Partial blocks (the last rows, and the last panel when NR does not divide n) are padded with zeros instead of
+ * using masked vector operations, which are slow on Java 17, or scalar tails, which are latency-bound.
+ *
+ * <p>NOTE: every C[i, j] is one fused multiply-add chain in p = 0, 1, …, k−1 order (stored and reloaded exactly
+ * between p-blocks), whichever block shape or thread computes it. Results therefore do not depend on how rows are split across threads.
+ *
+ * <p>Loaded only when the {@code jdk.incubator.vector} module is present (see {@link Gemm}).
+ */
+final class VectorGemm {
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Rows per micro-kernel block. */
+    static final int MR = 6;
+    /** Columns per packed panel of B: two vectors. */
+    static final int NR = 2 * L;
+    /** Steps of p per block: 6×256 + 256×NR doubles stay in a 32 KB L1 cache for L = 4. */
+    static final int KC = 256;
+    private static final ThreadLocal<double[][]> BUFFERS = ThreadLocal.withInitial(() -> new double[][] {new double[MR * KC], new double[0]});
+
+    private VectorGemm() {}
+
+    /** Lanes per vector, for descriptions. */
+    static int lanes() {
+        return L;
+    }
+
+    /** Number of panels of B, the last one zero-padded when NR does not divide n. */
+    private static int panels(int n) {
+        return (n + NR - 1) / NR;
+    }
+
+    /** Size of the packed-B buffer for a k×n product. */
+    static int packedSize(int n, int k) {
+        return panels(n) * NR * k;
+    }
+
+    /**
+     * Packs B (k×n, row-major) into panels of NR columns, {@code packed[q·k·NR + p·NR + t] = b[p·n + q·NR + t]},
+     * with zeros beyond column n.
+     */
+    static void packB(double[] b, int n, int k, double[] packed) {
+        for (int q = 0, panels = panels(n); q < panels; q++) {
+            int base = q * k * NR;
+            int width = Math.min(NR, n - q * NR);
+            for (int p = 0; p < k; p++) {
+                System.arraycopy(b, p * n + q * NR, packed, base + p * NR, width);
+                for (int t = width; t < NR; t++) packed[base + p * NR + t] = 0.0;
+            }
+        }
+    }
+
+    static void mult(double[] a, int aRow, int aCol, double[] packed, double[] c, int n, int k, int rowFrom, int rowTo) {
+        int panels = panels(n);
+        int fullPanels = n / NR;
+        double[][] buffers = BUFFERS.get();
+        double[] aPack = buffers[0];
+        if (buffers[1].length < panels * MR * NR) buffers[1] = new double[panels * MR * NR];
+        double[] partial = buffers[1];
+        for (int i = rowFrom; i < rowTo; i += MR) {
+            int rows = Math.min(MR, rowTo - i);
+            for (int kb = 0; kb < k; kb += KC) {
+                int kc = Math.min(KC, k - kb);
+                packA(a, aRow, aCol, i, rows, kb, kc, aPack);
+                for (int q = 0; q < panels; q++) {
+                    // NOTE: a block that C cannot hold whole (last rows, last columns) goes through a scratch block,
+                    // computed by the same chain of fused multiply-adds, and only its valid part is copied out.
+                    if (rows == MR && q < fullPanels) micro(aPack, packed, q * k * NR + kb * NR, c, i * n + q * NR, n, kc, kb > 0);
+                    else micro(aPack, packed, q * k * NR + kb * NR, partial, q * MR * NR, NR, kc, kb > 0);
+                }
+            }
+            for (int q = 0; q < panels; q++) {
+                if (rows == MR && q < fullPanels) continue;
+                int width = Math.min(NR, n - q * NR);
+                for (int r = 0; r < rows; r++) System.arraycopy(partial, q * MR * NR + r * NR, c, (i + r) * n + q * NR, width);
+            }
+        }
+    }
+
+    /** aPack[p·MR + r] = A(i + r, kb + p), zeros for rows beyond {@code rows}. */
+    private static void packA(double[] a, int aRow, int aCol, int i, int rows, int kb, int kc, double[] aPack) {
+        for (int r = 0; r < MR; r++) {
+            if (r >= rows) {
+                for (int p = 0; p < kc; p++) aPack[p * MR + r] = 0.0;
+                continue;
+            }
+            int src = (i + r) * aRow + kb * aCol;
+            for (int p = 0; p < kc; p++, src += aCol) aPack[p * MR + r] = a[src];
+        }
+    }
+
+    private static void micro(double[] ap, double[] bp, int bOff, double[] c, int cOff, int n, int kc, boolean accumulate) {
+        DoubleVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        if (accumulate) {
+            c00 = DoubleVector.fromArray(S, c, cOff);
+            c01 = DoubleVector.fromArray(S, c, cOff + L);
+            c10 = DoubleVector.fromArray(S, c, cOff + n);
+            c11 = DoubleVector.fromArray(S, c, cOff + n + L);
+            c20 = DoubleVector.fromArray(S, c, cOff + 2 * n);
+            c21 = DoubleVector.fromArray(S, c, cOff + 2 * n + L);
+            c30 = DoubleVector.fromArray(S, c, cOff + 3 * n);
+            c31 = DoubleVector.fromArray(S, c, cOff + 3 * n + L);
+            c40 = DoubleVector.fromArray(S, c, cOff + 4 * n);
+            c41 = DoubleVector.fromArray(S, c, cOff + 4 * n + L);
+            c50 = DoubleVector.fromArray(S, c, cOff + 5 * n);
+            c51 = DoubleVector.fromArray(S, c, cOff + 5 * n + L);
+        } else {
+            c00 = DoubleVector.zero(S);
+            c01 = c00;
+            c10 = c00;
+            c11 = c00;
+            c20 = c00;
+            c21 = c00;
+            c30 = c00;
+            c31 = c00;
+            c40 = c00;
+            c41 = c00;
+            c50 = c00;
+            c51 = c00;
+        }
+        for (int p = 0, b = bOff, a = 0; p < kc; p++, b += NR, a += MR) {
+            DoubleVector b0 = DoubleVector.fromArray(S, bp, b);
+            DoubleVector b1 = DoubleVector.fromArray(S, bp, b + L);
+            DoubleVector x = DoubleVector.broadcast(S, ap[a]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = DoubleVector.broadcast(S, ap[a + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = DoubleVector.broadcast(S, ap[a + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = DoubleVector.broadcast(S, ap[a + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = DoubleVector.broadcast(S, ap[a + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = DoubleVector.broadcast(S, ap[a + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + L);
+        c10.intoArray(c, cOff + n);
+        c11.intoArray(c, cOff + n + L);
+        c20.intoArray(c, cOff + 2 * n);
+        c21.intoArray(c, cOff + 2 * n + L);
+        c30.intoArray(c, cOff + 3 * n);
+        c31.intoArray(c, cOff + 3 * n + L);
+        c40.intoArray(c, cOff + 4 * n);
+        c41.intoArray(c, cOff + 4 * n + L);
+        c50.intoArray(c, cOff + 5 * n);
+        c51.intoArray(c, cOff + 5 * n + L);
+    }
+}

@@ -20,8 +20,8 @@ public final class Affine implements Layer {
     private final DMatrixRMaj b;
     private final DMatrixRMaj out = new DMatrixRMaj(1, 1);
     private final DMatrixRMaj dx = new DMatrixRMaj(1, 1);
-    private final DMatrixRMaj dW;
-    private final DMatrixRMaj db;
+    private DMatrixRMaj dW;
+    private DMatrixRMaj db;
     private DMatrixRMaj x;
     private int[] originalShape;
 
@@ -39,8 +39,6 @@ public final class Affine implements Layer {
         }
         this.w = w;
         this.b = b;
-        this.dW = new DMatrixRMaj(w.numRows, w.numCols);
-        this.db = new DMatrixRMaj(1, w.numCols);
     }
 
     /** An Affine layer with copies of W (D×M) and b (shape (M) or (1×M)). */
@@ -74,13 +72,15 @@ public final class Affine implements Layer {
         return b;
     }
 
-    /** ∂L/∂W from the last backward; valid until the next backward. */
+    /** ∂L/∂W from the last backward (zeros before any); the same buffer every time, overwritten by each backward. */
     public DMatrixRMaj dW() {
+        if (dW == null) dW = new DMatrixRMaj(w.numRows, w.numCols);
         return dW;
     }
 
-    /** ∂L/∂b (1×M) from the last backward; valid until the next backward. */
+    /** ∂L/∂b (1×M) from the last backward (zeros before any); the same buffer every time, overwritten by each backward. */
     public DMatrixRMaj db() {
+        if (db == null) db = new DMatrixRMaj(1, w.numCols);
         return db;
     }
 
@@ -104,6 +104,18 @@ public final class Affine implements Layer {
     @Override
     public DMatrixRMaj backward(DMatrixRMaj dout) {
         backwardParameters(dout);
+        return backwardInput(dout);
+    }
+
+    /**
+     * Computes only dx = dout·Wᵀ (into the layer's buffer), for callers that handle dW and db themselves.
+     *
+     * @param dout gradient with respect to the output. Not modified.
+     * @return dx, owned by the layer, valid until its next backward
+     */
+    public DMatrixRMaj backwardInput(DMatrixRMaj dout) {
+        Buffers.requireForward(name, x);
+        Buffers.requireSameShape(name, "dout", dout, x.numRows, w.numCols);
         Gemm.mult(dout, false, w, true, dx);
         return dx;
     }
@@ -114,10 +126,22 @@ public final class Affine implements Layer {
      * @param dout gradient with respect to the output. Not modified.
      */
     public void backwardParameters(DMatrixRMaj dout) {
+        backwardParameters(dout, dW(), db());
+    }
+
+    /**
+     * Computes dW = xᵀ·dout and db = column sums of dout into the caller's buffers instead of the layer's own.
+     *
+     * @param dout gradient with respect to the output. Not modified.
+     * @param dWOut reshaped to W's shape. Modified.
+     * @param dbOut reshaped to 1×M. Modified.
+     */
+    public void backwardParameters(DMatrixRMaj dout, DMatrixRMaj dWOut, DMatrixRMaj dbOut) {
         Buffers.requireForward(name, x);
         Buffers.requireSameShape(name, "dout", dout, x.numRows, w.numCols);
-        Gemm.mult(x, true, dout, false, dW);
-        CommonOps_DDRM.sumCols(dout, db);
+        Gemm.mult(x, true, dout, false, dWOut);
+        dbOut.reshape(1, w.numCols);
+        CommonOps_DDRM.sumCols(dout, dbOut);
     }
 
     @Override

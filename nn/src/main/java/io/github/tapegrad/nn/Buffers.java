@@ -9,11 +9,14 @@ import org.ejml.data.DMatrixRMaj;
 final class Buffers {
     private Buffers() {}
 
-    /** The tensor as a matrix: rank 2 as is, rank 1 as one row, higher ranks flattened to (d0, rest). */
+    /**
+     * The tensor as a read-only matrix view: rank 2 as is, rank 1 as one row, higher ranks flattened to (d0, rest).
+     * Layers only read their inputs, and tensors are immutable, so no copy is needed.
+     */
     static DMatrixRMaj rowsOf(String layer, Tensor x) {
         if (x.rank() == 0) throw new IllegalArgumentException(layer + ": expected a batch (rank >= 1), got a scalar");
-        if (x.rank() <= 2) return x.toMatrix();
-        return x.reshape(x.dim(0), -1).toMatrix();
+        if (x.rank() <= 2) return x.matrixView();
+        return x.reshape(x.dim(0), -1).matrixView();
     }
 
     static Tensor toTensor(DMatrixRMaj m, int[] shape) {

@@ -46,8 +46,8 @@ public final class Gemm {
             return VectorGemm.packedSize(n, k);
         }
 
-        static void packB(double[] b, int n, int k, double[] packed) {
-            VectorGemm.packB(b, n, k, packed);
+        static void packB(double[] b, int bRow, int bCol, int n, int k, double[] packed) {
+            VectorGemm.packB(b, bRow, bCol, n, k, packed);
         }
 
         static void mult(double[] a, int aRow, int aCol, double[] packed, double[] c, int n, int k, int from, int to) {
@@ -62,6 +62,8 @@ public final class Gemm {
         double[] c;
         int aRow;
         int aCol;
+        int bRow;
+        int bCol;
         int n;
         int k;
         double[] packed = new double[0];
@@ -69,7 +71,7 @@ public final class Gemm {
         void pack() {
             int size = VectorKernel.packedSize(n, k);
             if (packed.length < size) packed = new double[size];
-            VectorKernel.packB(b, n, k, packed);
+            VectorKernel.packB(b, bRow, bCol, n, k, packed);
         }
 
         @Override
@@ -104,12 +106,14 @@ public final class Gemm {
             return;
         }
         long work = (long) m * n * ka;
-        if (VECTOR_ENABLED && !transB && work >= VECTOR_MIN_WORK) {
+        if (VECTOR_ENABLED && work >= VECTOR_MIN_WORK) {
             Job job = JOBS.get();
             job.a = a.data;
             job.aRow = transA ? 1 : a.numCols;
             job.aCol = transA ? a.numCols : 1;
             job.b = b.data;
+            job.bRow = transB ? 1 : b.numCols;
+            job.bCol = transB ? b.numCols : 1;
             job.c = out.data;
             job.n = n;
             job.k = ka;

@@ -79,6 +79,16 @@ public final class Tensor {
         return of(Arrays.copyOf(m.data, m.numRows * m.numCols), m.numRows, m.numCols);
     }
 
+    /**
+     * A rank-2 tensor over {@code m} itself, without copying: the caller hands the matrix over and must not modify it
+     * while the tensor (or anything computed lazily from it) is in use. For hot paths that own a fresh buffer, such as
+     * a layer's output; everywhere else use {@link #fromMatrix}.
+     */
+    public static Tensor wrap(DMatrixRMaj m) {
+        if (m.data.length < m.numRows * m.numCols) throw new IllegalArgumentException("wrap: matrix data is shorter than its shape");
+        return new Tensor(new int[] {m.numRows, m.numCols}, m);
+    }
+
     /** All zeros. */
     public static Tensor zeros(int... shape) {
         int[] s = Shapes.checked(shape);
@@ -267,6 +277,14 @@ public final class Tensor {
         int[] out = new int[n];
         for (int i = 0; i < n; i++) out[i] = (int) data.data[i];
         return out;
+    }
+
+    /**
+     * The backing matrix itself ({@code rows = product of leading dims}, {@code cols = last dim}), for kernels that
+     * read it without copying. It must not be modified: tensors are immutable and may share storage.
+     */
+    public DMatrixRMaj matrixView() {
+        return data;
     }
 
     /** A copy of the backing matrix ({@code rows = product of leading dims}, {@code cols = last dim}). */
@@ -461,7 +479,8 @@ public final class Tensor {
     /** The same values in a new shape with the same number of elements; one dimension may be -1. */
     public Tensor reshape(int... newShape) {
         int[] s = Shapes.resolveReshape(shape, newShape);
-        return owning(s, data.data.clone());
+        if (Arrays.equals(s, shape)) return this;
+        return owning(s, Arrays.copyOf(data.data, Math.max(1, size())));
     }
 
     /** This tensor repeated along the dimensions where it has size 1 (NumPy {@code broadcast_to}). */

@@ -10,12 +10,14 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>GEMM-style blocking: B is packed once per product into panels of {@link #NR} columns; for each block of
  * {@link #MR} rows and {@link #KC} steps of p, A is packed into a small buffer, and the micro-kernel keeps the
  * MR×NR block of C in 12 vector accumulators while it walks p (2 vector loads and 6 broadcasts per 12 fused
- * multiply-adds; on AVX2 these 15 registers fit the 16 available). Both packed operands stay in L1.
+ * multiply-adds; on AVX2 these 15 registers fit the 16 available). The packed A block (12 KB) stays in L1 across
+ * the panels; each panel's KC rows of B (16 KB) stream from L2.
  * Partial blocks (the last rows, and the last panel when NR does not divide n) are padded with zeros instead of
  * using masked vector operations, which are slow on Java 17, or scalar tails, which are latency-bound.
  *
  * <p>NOTE: every C[i, j] is one fused multiply-add chain in p = 0, 1, …, k−1 order (stored and reloaded exactly
- * between p-blocks), whichever block shape or thread computes it. Results therefore do not depend on how rows are split across threads.
+ * between p-blocks), whichever block shape or thread computes it. Results therefore do not depend on how rows are
+ * split across threads.
  *
  * <p>Loaded only when the {@code jdk.incubator.vector} module is present (see {@link Gemm}).
  */
@@ -26,9 +28,11 @@ final class VectorGemm {
     static final int MR = 6;
     /** Columns per packed panel of B: two vectors. */
     static final int NR = 2 * L;
-    /** Steps of p per block: 6×256 + 256×NR doubles stay in a 32 KB L1 cache for L = 4. */
+    /** Steps of p per block. */
     static final int KC = 256;
-    private static final ThreadLocal<double[][]> BUFFERS = ThreadLocal.withInitial(() -> new double[][] {new double[MR * KC], new double[0]});
+    /** Per thread: the packed A block and the scratch for partial blocks. */
+    private static final ThreadLocal<double[][]> BUFFERS =
+            ThreadLocal.withInitial(() -> new double[][] {new double[MR * KC], new double[0]});
 
     private VectorGemm() {}
 
@@ -48,16 +52,21 @@ final class VectorGemm {
     }
 
     /**
-     * Packs B (k×n, row-major) into panels of NR columns, {@code packed[q·k·NR + p·NR + t] = b[p·n + q·NR + t]},
-     * with zeros beyond column n.
+     * Packs B (k×n, element (p, j) at {@code b[p·bRow + j·bCol]}, so B or Bᵀ) into panels of NR columns,
+     * {@code packed[q·k·NR + p·NR + t] = B(p, q·NR + t)}, with zeros beyond column n.
      */
-    static void packB(double[] b, int n, int k, double[] packed) {
+    static void packB(double[] b, int bRow, int bCol, int n, int k, double[] packed) {
         for (int q = 0, panels = panels(n); q < panels; q++) {
             int base = q * k * NR;
             int width = Math.min(NR, n - q * NR);
             for (int p = 0; p < k; p++) {
-                System.arraycopy(b, p * n + q * NR, packed, base + p * NR, width);
-                for (int t = width; t < NR; t++) packed[base + p * NR + t] = 0.0;
+                int dst = base + p * NR;
+                if (bCol == 1) {
+                    System.arraycopy(b, p * bRow + q * NR, packed, dst, width);
+                } else {
+                    for (int t = 0, src = p * bRow + q * NR * bCol; t < width; t++, src += bCol) packed[dst + t] = b[src];
+                }
+                for (int t = width; t < NR; t++) packed[dst + t] = 0.0;
             }
         }
     }
@@ -130,7 +139,9 @@ final class VectorGemm {
             c50 = c00;
             c51 = c00;
         }
-        for (int p = 0, b = bOff, a = 0; p < kc; p++, b += NR, a += MR) {
+        for (int p = 0; p < kc; p++) {
+            int b = bOff + p * NR;
+            int a = p * MR;
             DoubleVector b0 = DoubleVector.fromArray(S, bp, b);
             DoubleVector b1 = DoubleVector.fromArray(S, bp, b + L);
             DoubleVector x = DoubleVector.broadcast(S, ap[a]);

@@ -29,27 +29,26 @@ class GemmProperties {
         TensorGens.qt(300).forAll(dims(40), integers().between(1, 300), dims(60), longs().all()).checkAssert((m, k, n, seed) -> {
             Random r = new Random(seed);
             boolean transA = r.nextBoolean();
+            boolean transB = r.nextInt(3) == 0;
             DMatrixRMaj a = random(r, transA ? k : m, transA ? m : k);
-            DMatrixRMaj b = random(r, k, n);
+            DMatrixRMaj b = random(r, transB ? n : k, transB ? k : n);
             DMatrixRMaj fast = new DMatrixRMaj(1, 1);
-            Gemm.mult(a, transA, b, false, fast);
+            Gemm.mult(a, transA, b, transB, fast);
             DMatrixRMaj ref = new DMatrixRMaj(m, n);
-            if (transA) CommonOps_DDRM.multTransA(a, b, ref);
-            else CommonOps_DDRM.mult(a, b, ref);
+            multiply(a, transA, b, transB, ref);
             DMatrixRMaj absA = a.copy();
             DMatrixRMaj absB = b.copy();
             CommonOps_DDRM.abs(absA);
             CommonOps_DDRM.abs(absB);
             DMatrixRMaj bound = new DMatrixRMaj(m, n);
-            if (transA) CommonOps_DDRM.multTransA(absA, absB, bound);
-            else CommonOps_DDRM.mult(absA, absB, bound);
+            multiply(absA, transA, absB, transB, bound);
             for (int i = 0; i < m * n; i++) {
                 double d = Math.abs(fast.data[i] - ref.data[i]);
                 int row = i / n;
                 int col = i % n;
                 assertTrue(d <= 1e-12 * bound.data[i], () -> String.format(
-                        "(%dx%d)·(%dx%d) transA=%s: worst at [%d, %d]: vector %.17g vs EJML %.17g, bound %.3g",
-                        m, k, k, n, transA, row, col, fast.data[row * n + col], ref.data[row * n + col], 1e-12 * bound.data[row * n + col]));
+                        "(%dx%d)·(%dx%d) transA=%s transB=%s: at [%d, %d]: vector %.17g vs EJML %.17g, bound %.3g",
+                        m, k, k, n, transA, transB, row, col, fast.data[row * n + col], ref.data[row * n + col], 1e-12 * bound.data[row * n + col]));
             }
         });
     }
@@ -69,6 +68,13 @@ class GemmProperties {
             double[] expected = java.util.Arrays.copyOfRange(whole.data, i * 50, i * 50 + 50);
             assertArrayEquals(expected, one.data, 0.0, "row " + i);
         }
+    }
+
+    private static void multiply(DMatrixRMaj a, boolean ta, DMatrixRMaj b, boolean tb, DMatrixRMaj out) {
+        if (!ta && !tb) CommonOps_DDRM.mult(a, b, out);
+        else if (ta && !tb) CommonOps_DDRM.multTransA(a, b, out);
+        else if (!ta) CommonOps_DDRM.multTransB(a, b, out);
+        else CommonOps_DDRM.multTransAB(a, b, out);
     }
 
     private static DMatrixRMaj random(Random r, int rows, int cols) {

@@ -10,6 +10,7 @@ import io.github.tapegrad.nn.MulLayer;
 import io.github.tapegrad.nn.Relu;
 import io.github.tapegrad.nn.Sigmoid;
 import io.github.tapegrad.nn.SoftmaxWithLoss;
+import org.ejml.data.DMatrixRMaj;
 
 /**
  * The chapter's layers as single custom operations on the tape whose gradient rule is the layer's own
@@ -38,30 +39,44 @@ public final class FusedLayers {
         });
     });
 
-    private static final CustomOp RELU = CustomOp.of("Relu", in -> {
-        Relu layer = new Relu();
-        Tensor out = layer.forward(in[0]);
-        return new CustomOp.Result(out, (g, needs) -> new Tensor[] {layer.backward(g)});
-    });
+    private static final CustomOp RELU = elementwise("Relu", Relu::new);
 
-    private static final CustomOp SIGMOID = CustomOp.of("Sigmoid", in -> {
-        Sigmoid layer = new Sigmoid();
-        Tensor out = layer.forward(in[0]);
-        return new CustomOp.Result(out, (g, needs) -> new Tensor[] {layer.backward(g)});
-    });
+    private static final CustomOp SIGMOID = elementwise("Sigmoid", Sigmoid::new);
+
+    /**
+     * A single-input, shape-preserving layer as an op. NOTE: the forward buffer belongs to this application's own
+     * layer, which never runs forward again, so it is handed to the output tensor without a copy; backward results
+     * are copied, because a tape may ask for gradients more than once.
+     */
+    private static CustomOp elementwise(String name, java.util.function.Supplier<io.github.tapegrad.nn.Layer> make) {
+        return CustomOp.of(name, in -> {
+            io.github.tapegrad.nn.Layer layer = make.get();
+            int[] shape = in[0].shape();
+            Tensor out = Tensor.wrap(layer.forward(in[0].matrixView())).reshape(shape);
+            return new CustomOp.Result(out, (g, needs) ->
+                    new Tensor[] {Tensor.fromMatrix(layer.backward(g.matrixView())).reshape(shape)});
+        });
+    }
 
     private static final CustomOp AFFINE = CustomOp.of("Affine", in -> {
-        Affine layer = new Affine("Affine", in[1], in[2]);
-        Tensor out = layer.forward(in[0]);
+        if (in[1].rank() != 2) throw new IllegalArgumentException("Affine: W must be rank 2, got " + java.util.Arrays.toString(in[1].shape()));
+        if (in[2].rank() > 2 || (in[2].rank() == 2 && in[2].dim(0) != 1) || in[2].rank() == 0) {
+            throw new IllegalArgumentException("Affine: b must have shape (M) or (1xM), got " + java.util.Arrays.toString(in[2].shape()));
+        }
+        // the layer reads W, b and x in place: tensors are immutable, and this layer never updates its parameters
+        Affine layer = new Affine("Affine", in[1].matrixView(), in[2].matrixView());
+        int[] xShape = in[0].shape();
+        Tensor out = Tensor.wrap(layer.forward(in[0].rank() > 2 ? in[0].reshape(xShape[0], -1).matrixView() : in[0].matrixView()));
         int[] bShape = in[2].shape();
         return new CustomOp.Result(out, (g, needs) -> {
-            Tensor dx = null;
-            if (needs[0]) {
-                dx = layer.backward(g);
-            } else {
-                layer.backwardParameters(g.toMatrix());     // the input gradient is not wanted: skip dout·Wᵀ
-            }
-            return new Tensor[] {dx, Tensor.fromMatrix(layer.dW()), Tensor.fromMatrix(layer.db()).reshape(bShape)};
+            DMatrixRMaj gm = g.matrixView();
+            // an input gradient nobody wants (the first layer's) is skipped: no dout·Wᵀ
+            Tensor dx = needs[0] ? Tensor.fromMatrix(layer.backwardInput(gm)).reshape(xShape) : null;
+            // fresh buffers per backward call, handed to the result tensors without a copy
+            DMatrixRMaj dW = new DMatrixRMaj(1, 1);
+            DMatrixRMaj db = new DMatrixRMaj(1, 1);
+            layer.backwardParameters(gm, dW, db);
+            return new Tensor[] {dx, Tensor.wrap(dW), Tensor.wrap(db).reshape(bShape)};
         });
     });
 

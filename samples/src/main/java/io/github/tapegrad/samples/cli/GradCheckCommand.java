@@ -48,7 +48,7 @@ public final class GradCheckCommand implements java.util.concurrent.Callable<Int
         TwoLayerNet.Grads g = net.grads();
         Parameters backprop = new Parameters(g.dW1().copy(), g.db1().copy(), g.dW2().copy(), g.db2().copy());
         long t2 = System.nanoTime();
-        Parameters tape = TwoLayerNetOnTape.gradient(net.params(), Tensor.fromMatrix(x), t, TwoLayerNetOnTape.Form.COMPOSITE).grads();
+        Parameters tape = TwoLayerNetOnTape.gradient(net.params(), x, t, TwoLayerNetOnTape.Form.COMPOSITE).grads();
         out.println("data: " + loaded.description());
         out.printf(Locale.ROOT, "%-4s %-29s %s%n", "", "mean |backprop - numerical|", "mean |tape - backprop|");
         boolean pass = true;

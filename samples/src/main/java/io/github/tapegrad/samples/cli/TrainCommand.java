@@ -91,6 +91,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         out.printf(Locale.ROOT, "TwoLayerNet(%d, %d, 10): %d iterations, batch %d, learning rate %s, weight init std %s, seed %d,"
                         + " engine %s%n", loaded.train().features(), hidden, iterations, batchSize, learningRate, weightInitStd, seed,
                 engine.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        out.println("matmul: " + io.github.tapegrad.engine.tensor.Gemm.describe());
         out.println("loss logged per iteration: the loss of the gradient pass (before that step's update)");
         out.flush();
         Progress progress = new Progress(out, iterations, !quiet && System.console() != null && System.getenv("CI") == null, quiet);

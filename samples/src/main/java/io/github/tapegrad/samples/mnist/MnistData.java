@@ -1,10 +1,11 @@
 package io.github.tapegrad.samples.mnist;
 
+import io.github.tapegrad.engine.tensor.Parallel;
 import io.github.tapegrad.engine.tensor.Tensor;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * A set of images with their labels. Pixels are kept as unsigned bytes (1 byte each, so the full MNIST fits in
+ * A set of images with their labels. Not for concurrent use by several training loops (gather reuses a buffer). Pixels are kept as unsigned bytes (1 byte each, so the full MNIST fits in
  * 55 MB) and converted to doubles in [0, 1] (pixel / 255) one batch at a time.
  */
 public final class MnistData {
@@ -63,19 +64,43 @@ public final class MnistData {
     }
 
     /**
-     * Copies the examples at {@code rows} into {@code x} (normalised) and their labels into {@code t}.
+     * Copies the examples at {@code rows} into {@code x} (normalised) and their labels into {@code t}. Random rows miss
+     * the caches, so the copy is split over the cores; it allocates nothing.
      *
      * @param x reshaped to rows.length × features. Modified.
      * @param t at least rows.length long. Modified.
      */
     public void gather(int[] rows, DMatrixRMaj x, int[] t) {
         x.reshape(rows.length, features);
-        double[] out = x.data;
-        for (int r = 0; r < rows.length; r++) {
-            int src = rows[r] * features;
-            int dst = r * features;
-            for (int p = 0; p < features; p++) out[dst + p] = SCALE[pixels[src + p] & 0xFF];
-            t[r] = labels[rows[r]];
+        Gather g = gather;
+        g.rows = rows;
+        g.out = x.data;
+        g.t = t;
+        try {
+            Parallel.forRows(rows.length, 1, g);
+        } finally {
+            g.rows = null;
+            g.out = null;
+            g.t = null;
+        }
+    }
+
+    /** The reusable task of {@link #gather}: one per data set, so that a batch allocates nothing. */
+    private final Gather gather = new Gather();
+
+    private final class Gather implements Parallel.RangeTask {
+        int[] rows;
+        double[] out;
+        int[] t;
+
+        @Override
+        public void run(int from, int to) {
+            for (int r = from; r < to; r++) {
+                int src = rows[r] * features;
+                int dst = r * features;
+                for (int p = 0; p < features; p++) out[dst + p] = SCALE[pixels[src + p] & 0xFF];
+                t[r] = labels[rows[r]];
+            }
         }
     }
 

@@ -102,7 +102,7 @@ public final class Trainer {
             case TAPE_FUSED, TAPE_COMPOSITE -> {
                 TwoLayerNetOnTape.Form form = config.engine() == TrainConfig.Engine.TAPE_FUSED
                         ? TwoLayerNetOnTape.Form.FUSED : TwoLayerNetOnTape.Form.COMPOSITE;
-                TwoLayerNetOnTape.Result r = TwoLayerNetOnTape.gradient(net.params(), Tensor.fromMatrix(x), labels, form);
+                TwoLayerNetOnTape.Result r = TwoLayerNetOnTape.gradient(net.params(), x, labels, form);
                 Parameters g = r.grads();
                 net.update(new TwoLayerNet.Grads(g.W1(), g.b1(), g.W2(), g.b2()), config.learningRate());
                 return r.loss();

@@ -25,6 +25,8 @@ public final class TwoLayerNet {
     private final Affine affine2;
     private final SoftmaxWithLoss lastLayer = new SoftmaxWithLoss();
     private final List<Layer> layers;
+    /** The same layers as an array: the hot loop must not allocate an iterator. */
+    private final Layer[] layerArray;
 
     /** The gradients of one backward pass (views owned by the layers, valid until the next gradient call). */
     public record Grads(DMatrixRMaj dW1, DMatrixRMaj db1, DMatrixRMaj dW2, DMatrixRMaj db2) {}
@@ -46,6 +48,7 @@ public final class TwoLayerNet {
         this.relu1 = new Relu("Relu1");
         this.affine2 = new Affine("Affine2", params.W2(), params.b2());
         this.layers = List.of(affine1, relu1, affine2);
+        this.layerArray = layers.toArray(new Layer[0]);
         this.grads = new Grads(affine1.dW(), affine1.db(), affine2.dW(), affine2.db());
     }
 
@@ -67,7 +70,7 @@ public final class TwoLayerNet {
     /** Scores for a batch; owned by the last layer, valid until the next forward. */
     public DMatrixRMaj predict(DMatrixRMaj x) {
         DMatrixRMaj out = x;
-        for (Layer layer : layers) out = layer.forward(out);
+        for (Layer layer : layerArray) out = layer.forward(out);
         return out;
     }
 

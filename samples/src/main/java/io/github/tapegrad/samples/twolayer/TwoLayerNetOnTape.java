@@ -26,14 +26,19 @@ public final class TwoLayerNetOnTape {
     /** The loss of one forward pass and its gradients (fresh matrices). */
     public record Result(double loss, Parameters grads) {}
 
-    /** Records the network on a fresh tape for a batch and returns the loss and the parameter gradients. */
-    public static Result gradient(Parameters p, Tensor x, int[] t, Form form) {
+    /**
+     * Records the network on a fresh tape for a batch and returns the loss and the parameter gradients.
+     * The gradients are read-only views of the tape's immutable results.
+     */
+    public static Result gradient(Parameters p, DMatrixRMaj x, int[] t, Form form) {
         Tape tape = new Tape();
-        Var w1 = tape.variable("W1", Tensor.fromMatrix(p.W1()));
-        Var b1 = tape.variable("b1", Tensor.fromMatrix(p.b1()));
-        Var w2 = tape.variable("W2", Tensor.fromMatrix(p.W2()));
-        Var b2 = tape.variable("b2", Tensor.fromMatrix(p.b2()));
-        Var input = tape.constant(x);
+        // NOTE: the parameters and the batch are wrapped, not copied: the tape lives only inside this call, and
+        // nothing modifies them until it returns (the caller updates the parameters afterwards).
+        Var w1 = tape.variable("W1", Tensor.wrap(p.W1()));
+        Var b1 = tape.variable("b1", Tensor.wrap(p.b1()));
+        Var w2 = tape.variable("W2", Tensor.wrap(p.W2()));
+        Var b2 = tape.variable("b2", Tensor.wrap(p.b2()));
+        Var input = tape.constant(Tensor.wrap(x));
         Var loss = form == Form.COMPOSITE
                 ? LayerFunctions.softmaxWithLoss(LayerFunctions.affine(LayerFunctions.relu(
                         LayerFunctions.affine(input, w1, b1)), w2, b2), t)
@@ -44,6 +49,6 @@ public final class TwoLayerNetOnTape {
     }
 
     private static DMatrixRMaj matrix(Tensor t) {
-        return t.toMatrix();
+        return t.matrixView();
     }
 }

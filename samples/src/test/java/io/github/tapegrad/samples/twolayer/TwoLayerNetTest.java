@@ -35,8 +35,8 @@ class TwoLayerNetTest {
         net.gradient(x, labels);
         TwoLayerNet.Grads hand = net.grads();
         Parameters handCopy = new Parameters(hand.dW1().copy(), hand.db1().copy(), hand.dW2().copy(), hand.db2().copy());
-        Parameters composite = TwoLayerNetOnTape.gradient(net.params(), t(x), labels, TwoLayerNetOnTape.Form.COMPOSITE).grads();
-        Parameters fused = TwoLayerNetOnTape.gradient(net.params(), t(x), labels, TwoLayerNetOnTape.Form.FUSED).grads();
+        Parameters composite = TwoLayerNetOnTape.gradient(net.params(), x, labels, TwoLayerNetOnTape.Form.COMPOSITE).grads();
+        Parameters fused = TwoLayerNetOnTape.gradient(net.params(), x, labels, TwoLayerNetOnTape.Form.FUSED).grads();
         Parameters numerical = net.numericalGradient(x, labels);
         for (int k = 0; k < 4; k++) {
             String name = Parameters.names().get(k);

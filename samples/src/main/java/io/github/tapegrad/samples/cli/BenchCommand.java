@@ -1,0 +1,174 @@
+package io.github.tapegrad.samples.cli;
+
+import io.github.tapegrad.engine.tensor.Gemm;
+import io.github.tapegrad.engine.tensor.Tensor;
+import io.github.tapegrad.samples.mnist.MnistData;
+import io.github.tapegrad.samples.mnist.MnistSource;
+import io.github.tapegrad.samples.twolayer.Parameters;
+import io.github.tapegrad.samples.twolayer.TrainConfig;
+import io.github.tapegrad.samples.twolayer.Trainer;
+import io.github.tapegrad.samples.twolayer.TwoLayerNet;
+import io.github.tapegrad.samples.twolayer.TwoLayerNetOnTape;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Random;
+import org.ejml.data.DMatrixRMaj;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The project's benchmark of the book's workload: training-step times of the three gradient engines measured
+ * alternately in one process (so that the machine's noise hits all of them alike), the accuracy pass, allocation
+ * per step, and a whole book run.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmark the book's TwoLayerNet workload: ms per training step (hand-written layers, tape with fused"
+                + " ops, tape with composites), seconds per accuracy pass, allocation per step, and a whole book run.")
+public final class BenchCommand implements java.util.concurrent.Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data", description = "folder with the four MNIST files (default: the default folder, else the bundled subset)")
+    Path data;
+
+    @Option(names = "--steps", description = "training steps per measurement (default: ${DEFAULT-VALUE})", defaultValue = "300")
+    int steps;
+
+    @Option(names = "--rounds", description = "alternating measurement rounds; medians are reported (default: ${DEFAULT-VALUE})",
+            defaultValue = "7")
+    int rounds;
+
+    @Option(names = "--skip-run", description = "skip the whole book run")
+    boolean skipRun;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        MnistSource.Loaded loaded = MnistSource.load(data);
+        out.println("data: " + loaded.description());
+        out.println("matmul: " + Gemm.describe());
+        out.println("java: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        MnistData train = loaded.train();
+        Random rng = new Random(0);
+        TwoLayerNet net = new TwoLayerNet(train.features(), 50, 10, 0.01, rng);
+        Batches batches = new Batches(train, 100, 1);
+        TrainConfig.Engine[] engines = TrainConfig.Engine.values();
+        double[][] ms = new double[engines.length][rounds];
+        for (TrainConfig.Engine e : engines) time(e, net, batches, Math.max(steps, 200));   // warm-up: JIT and buffers
+        for (int r = 0; r < rounds; r++) {
+            for (int e = 0; e < engines.length; e++) ms[e][r] = time(engines[e], net, batches, steps);
+        }
+        double hand = median(ms[0]);
+        for (int e = 0; e < engines.length; e++) {
+            double m = median(ms[e]);
+            out.printf(Locale.ROOT, "RESULT step_ms_%s=%.4f  (median of %d rounds of %d steps; ratio to hand %.3f)%n",
+                    engines[e].name().toLowerCase(Locale.ROOT), m, rounds, steps, m / hand);
+        }
+        long[] allocated = allocatedBytes(() -> handSteps(net, batches, steps));
+        out.printf(Locale.ROOT, "RESULT alloc_bytes_per_step_hand=%.1f  (the training thread, %d steps after warm-up;"
+                + " other threads: %.1f bytes/step)%n", (double) allocated[0] / steps, steps, (double) allocated[1] / steps);
+        double[] eval = new double[3];
+        for (int r = 0; r < eval.length; r++) {
+            long t0 = System.nanoTime();
+            net.accuracy(train);
+            net.accuracy(loaded.test());
+            eval[r] = (System.nanoTime() - t0) / 1e9;
+        }
+        out.printf(Locale.ROOT, "RESULT accuracy_pass_seconds=%.4f  (train + test, %d rows, median of 3)%n",
+                median(eval), train.size() + loaded.test().size());
+        if (!skipRun) {
+            long t0 = System.nanoTime();
+            Trainer.Result r = Trainer.train(TrainConfig.book(), train, loaded.test(), new Trainer.Listener() {});
+            double wall = (System.nanoTime() - t0) / 1e9;
+            out.printf(Locale.ROOT, "RESULT book_run_loop_seconds=%.3f  (steps %.3f s = %.4f ms/step, %d accuracy passes %.3f s)%n",
+                    r.loopSeconds(), r.stepSeconds(), r.msPerIteration(), r.evalIterations().size(), r.evalSeconds());
+            out.printf(Locale.ROOT, "RESULT book_run_seconds=%.3f  (loop and final accuracy pass)%n", wall);
+            out.printf(Locale.ROOT, "RESULT final_accuracy train=%.4f test=%.4f%n", r.finalTrainAccuracy(), r.finalTestAccuracy());
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** Milliseconds per step of one engine over {@code n} steps (SGD with learning rate 0, so the net stays put). */
+    private static double time(TrainConfig.Engine engine, TwoLayerNet net, Batches b, int n) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            b.next();
+            switch (engine) {
+                case HAND -> {
+                    net.gradient(b.x, b.labels);
+                    net.update(net.grads(), 0.0);
+                }
+                case TAPE_FUSED, TAPE_COMPOSITE -> {
+                    TwoLayerNetOnTape.Form form = engine == TrainConfig.Engine.TAPE_FUSED
+                            ? TwoLayerNetOnTape.Form.FUSED : TwoLayerNetOnTape.Form.COMPOSITE;
+                    Parameters g = TwoLayerNetOnTape.gradient(net.params(), b.x, b.labels, form).grads();
+                    net.update(new TwoLayerNet.Grads(g.W1(), g.b1(), g.W2(), g.b2()), 0.0);
+                }
+                default -> throw new IllegalStateException(engine.name());
+            }
+        }
+        return (System.nanoTime() - t0) / 1e6 / n;
+    }
+
+    /** The hand-written training step alone, as the training loop runs it: batch, gradient, update. */
+    private static void handSteps(TwoLayerNet net, Batches b, int n) {
+        for (int i = 0; i < n; i++) {
+            b.next();
+            net.gradient(b.x, b.labels);
+            net.update(net.grads(), 0.0);
+        }
+    }
+
+    /** Random batches drawn as in training, into reused buffers. */
+    private static final class Batches {
+        final MnistData data;
+        final Random rng;
+        final int[] rows;
+        final int[] labels;
+        final DMatrixRMaj x;
+
+        Batches(MnistData data, int size, long seed) {
+            this.data = data;
+            this.rng = new Random(seed);
+            this.rows = new int[size];
+            this.labels = new int[size];
+            this.x = new DMatrixRMaj(size, data.features());
+        }
+
+        void next() {
+            for (int k = 0; k < rows.length; k++) rows[k] = rng.nextInt(data.size());
+            data.gather(rows, x, labels);
+        }
+    }
+
+    /**
+     * Bytes allocated while {@code work} runs (HotSpot's per-thread counters): by this thread, and by all other live
+     * threads (the product workers, but also the JVM's own service threads).
+     */
+    private static long[] allocatedBytes(Runnable work) {
+        var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long self = Thread.currentThread().getId();
+        long[] ids = bean.getAllThreadIds();
+        long[] before = bean.getThreadAllocatedBytes(ids);
+        long selfBefore = bean.getThreadAllocatedBytes(self);
+        work.run();
+        long selfAfter = bean.getThreadAllocatedBytes(self);
+        long[] after = bean.getThreadAllocatedBytes(ids);
+        long others = 0;
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] != self && before[i] >= 0 && after[i] >= 0) others += after[i] - before[i];
+        }
+        return new long[] {selfAfter - selfBefore, others};
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}

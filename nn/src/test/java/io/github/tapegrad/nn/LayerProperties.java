@@ -4,6 +4,7 @@ import static io.github.tapegrad.engine.testing.TensorGens.awayFromZero;
 import static io.github.tapegrad.engine.testing.TensorGens.broadcastPairs;
 import static io.github.tapegrad.engine.testing.TensorGens.dims;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 import io.github.tapegrad.engine.tensor.Shapes;
@@ -84,6 +85,21 @@ class LayerProperties {
         holds("Affine", dims(8).zip(dims(12), dims(12), longs().all(), (n, d, m, seed) ->
                 LayerCases.affine(Tensor.uniform(seed, -2, 2, n, d), Tensor.uniform(seed + 1, -1, 1, d, m),
                         Tensor.uniform(seed + 2, -1, 1, m), Tensor.randn(seed + 3, n, m))));
+    }
+
+    /** Batch sizes from 2 up: with one row, xc = 0 and the backward pass has no batch coupling left to get wrong. */
+    @Test
+    void batchNormalization() {
+        holds("BatchNormalization", integers().between(2, 8).zip(dims(12), longs().all(), (n, d, seed) ->
+                LayerCases.batchNorm(Tensor.uniform(seed, -2, 2, n, d), Tensor.uniform(seed + 1, 0.5, 1.5, d),
+                        Tensor.uniform(seed + 2, -1, 1, d), Tensor.randn(seed + 3, n, d))));
+    }
+
+    @Test
+    void dropout() {
+        holds("Dropout", dims(8).zip(dims(12), longs().all(), (n, d, seed) ->
+                LayerCases.dropout(Tensor.uniform(seed, -2, 2, n, d), 0.1 + 0.5 * new Random(seed).nextDouble(), seed,
+                        Tensor.randn(seed + 1, n, d))));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.github.tapegrad.samples;
 import io.github.tapegrad.samples.cli.AppleCommand;
 import io.github.tapegrad.samples.cli.AppleOrangeCommand;
 import io.github.tapegrad.samples.cli.BenchCommand;
+import io.github.tapegrad.samples.cli.CompareOptimizersCommand;
 import io.github.tapegrad.samples.cli.GradCheckCommand;
 import io.github.tapegrad.samples.cli.GraphCommand;
 import io.github.tapegrad.samples.cli.PredictCommand;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Command;
 @Command(name = "tapegrad", mixinStandardHelpOptions = true, version = "tapegrad samples 0.1.0",
         description = "The programs of chapter 5 of \"Deep Learning from Scratch\", on tapegrad.",
         subcommands = {AppleCommand.class, AppleOrangeCommand.class, GraphCommand.class, GradCheckCommand.class,
-                VerifyLayersCommand.class, TrainCommand.class, PredictCommand.class, BenchCommand.class})
+                VerifyLayersCommand.class, TrainCommand.class, PredictCommand.class, BenchCommand.class,
+                CompareOptimizersCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -530,6 +530,12 @@ public final class Tensor {
         return scalar(sum().item() / size());
     }
 
+    /** Mean along one axis. */
+    public Tensor mean(int axis, boolean keepDims) {
+        int ax = Shapes.axis("mean", axis, shape.length);
+        return sum(ax, keepDims).mul(1.0 / shape[ax]);
+    }
+
     /** Maximum of all elements, as a scalar; NaN if any element is NaN. */
     public Tensor max() {
         if (size() == 0) throw new IllegalStateException("max: empty tensor of shape " + Shapes.format(shape));

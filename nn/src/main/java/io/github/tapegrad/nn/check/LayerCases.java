@@ -3,6 +3,8 @@ package io.github.tapegrad.nn.check;
 import io.github.tapegrad.engine.tensor.Tensor;
 import io.github.tapegrad.nn.AddLayer;
 import io.github.tapegrad.nn.Affine;
+import io.github.tapegrad.nn.BatchNormalization;
+import io.github.tapegrad.nn.Dropout;
 import io.github.tapegrad.nn.Gradients2;
 import io.github.tapegrad.nn.MulLayer;
 import io.github.tapegrad.nn.Relu;
@@ -11,6 +13,7 @@ import io.github.tapegrad.nn.SoftmaxWithLoss;
 import io.github.tapegrad.nn.tape.FusedLayers;
 import io.github.tapegrad.nn.tape.LayerFunctions;
 import java.util.List;
+import java.util.Random;
 
 /** A {@link LayerCase} for each of the chapter's layers at a given point. */
 public final class LayerCases {
@@ -73,6 +76,40 @@ public final class LayerCases {
                     return new Tensor[] {dx, Tensor.fromMatrix(layer.dW()), Tensor.fromMatrix(layer.db()).reshape(in[2].shape())};
                 },
                 v -> LayerFunctions.affine(v[0], v[1], v[2]), v -> FusedLayers.affine(v[0], v[1], v[2]));
+    }
+
+    /** BatchNormalization in training mode with x (N×D), γ and β (D). */
+    public static LayerCase batchNorm(Tensor x, Tensor gamma, Tensor beta, Tensor dout) {
+        return new LayerCase("BatchNormalization", List.of("x", "gamma", "beta"), List.of(x, gamma, beta), dout,
+                in -> fresh(in).forward(in[0]),
+                (in, g) -> {
+                    BatchNormalization layer = fresh(in);
+                    layer.forward(in[0]);
+                    Tensor dx = layer.backward(g);
+                    return new Tensor[] {dx, Tensor.fromMatrix(layer.dgamma()).reshape(in[1].shape()),
+                            Tensor.fromMatrix(layer.dbeta()).reshape(in[2].shape())};
+                },
+                v -> LayerFunctions.batchNorm(v[0], v[1], v[2]), v -> FusedLayers.batchNorm(v[0], v[1], v[2]));
+    }
+
+    private static BatchNormalization fresh(Tensor[] in) {
+        return new BatchNormalization("BatchNormalization", in[1].reshape(1, -1).toMatrix(), in[2].reshape(1, -1).toMatrix(), 0.9);
+    }
+
+    /** Dropout in training mode, the mask fixed by {@code seed} (the same draws for all three forms). */
+    public static LayerCase dropout(Tensor x, double ratio, long seed, Tensor dout) {
+        boolean[] keep = Dropout.drawMask(new Random(seed), ratio, x.size());
+        double[] m = new double[keep.length];
+        for (int i = 0; i < m.length; i++) m[i] = keep[i] ? 1.0 : 0.0;
+        Tensor mask = Tensor.of(m, x.shape());
+        return new LayerCase("Dropout", List.of("x"), List.of(x), dout,
+                in -> new Dropout("Dropout", ratio, new Random(seed)).forward(in[0]),
+                (in, g) -> {
+                    Dropout layer = new Dropout("Dropout", ratio, new Random(seed));
+                    layer.forward(in[0]);
+                    return new Tensor[] {layer.backward(g)};
+                },
+                v -> LayerFunctions.dropout(v[0], mask), v -> FusedLayers.dropout(v[0], ratio, seed));
     }
 
     /** SoftmaxWithLoss with class-index labels; dout is a scalar. */

@@ -4,6 +4,8 @@ import io.github.tapegrad.engine.autodiff.CustomOp;
 import io.github.tapegrad.engine.autodiff.Var;
 import io.github.tapegrad.engine.tensor.Tensor;
 import io.github.tapegrad.nn.AddLayer;
+import io.github.tapegrad.nn.BatchNormalization;
+import io.github.tapegrad.nn.Dropout;
 import io.github.tapegrad.nn.Affine;
 import io.github.tapegrad.nn.Gradients2;
 import io.github.tapegrad.nn.MulLayer;
@@ -79,6 +81,35 @@ public final class FusedLayers {
             return new Tensor[] {dx, Tensor.wrap(dW), Tensor.wrap(db).reshape(bShape)};
         });
     });
+
+    private static final CustomOp BATCH_NORM = CustomOp.of("BatchNormalization", in -> {
+        if (in[0].rank() != 2) throw new IllegalArgumentException("BatchNormalization: x must be rank 2, got " + java.util.Arrays.toString(in[0].shape()));
+        // a fresh layer in training mode; its running statistics are not used
+        BatchNormalization layer = new BatchNormalization("BatchNormalization", in[1].matrixView(), in[2].matrixView(), 0.9);
+        Tensor out = Tensor.wrap(layer.forward(in[0].matrixView()));
+        int[] gShape = in[1].shape();
+        int[] bShape = in[2].shape();
+        return new CustomOp.Result(out, (g, needs) -> {
+            Tensor dx = Tensor.fromMatrix(layer.backward(g.matrixView()));
+            return new Tensor[] {dx, Tensor.fromMatrix(layer.dgamma()).reshape(gShape), Tensor.fromMatrix(layer.dbeta()).reshape(bShape)};
+        });
+    });
+
+    /** BatchNormalization (training mode) on the tape: x (N×D), γ and β of shape (D) or (1×D). */
+    public static Var batchNorm(Var x, Var gamma, Var beta) {
+        return x.tape().apply(BATCH_NORM, x, gamma, beta);
+    }
+
+    /** Dropout (training mode) on the tape, its mask drawn by a fresh layer from {@code new Random(seed)}. */
+    public static Var dropout(Var x, double ratio, long seed) {
+        return x.tape().apply(CustomOp.of("Dropout", in -> {
+            Dropout layer = new Dropout("Dropout", ratio, new java.util.Random(seed));
+            int[] shape = in[0].shape();
+            Tensor out = Tensor.wrap(layer.forward(in[0].matrixView())).reshape(shape);
+            return new CustomOp.Result(out, (g, needs) ->
+                    new Tensor[] {Tensor.fromMatrix(layer.backward(g.matrixView())).reshape(shape)});
+        }), x);
+    }
 
     /** MulLayer on the tape. */
     public static Var mul(Var x, Var y) {

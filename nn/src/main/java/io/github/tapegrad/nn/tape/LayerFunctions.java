@@ -38,6 +38,28 @@ public final class LayerFunctions {
         return rows.matmul(w).add(b);
     }
 
+    /**
+     * BatchNormalization in training mode: per column, (x − μ)/√(σ² + 1e-6)·γ + β with the batch mean μ and biased
+     * variance σ², all on the tape (the gradient flows through μ and σ² too).
+     */
+    public static Var batchNorm(Var x, Var gamma, Var beta) {
+        Var xc = x.sub(x.mean(0, true));
+        Var std = xc.mul(xc).mean(0, true).add(io.github.tapegrad.nn.BatchNormalization.EPS).sqrt();
+        return xc.div(std).mul(gamma).add(beta);
+    }
+
+    /** BatchNormalization in inference mode: (x − running mean)/√(running var + 1e-6)·γ + β, the statistics constant. */
+    public static Var batchNormInference(Var x, Var gamma, Var beta, Tensor runningMean, Tensor runningVar) {
+        Var mean = x.tape().constant(runningMean);
+        Var std = x.tape().constant(runningVar.add(io.github.tapegrad.nn.BatchNormalization.EPS).sqrt());
+        return x.sub(mean).div(std).mul(gamma).add(beta);
+    }
+
+    /** Dropout in training mode with a given 0/1 mask: x·mask. */
+    public static Var dropout(Var x, Tensor mask) {
+        return x.mul(x.tape().constant(mask));
+    }
+
     /** SoftmaxWithLoss with class-index labels: mean of logsumexp(xᵢ) − xᵢ[tᵢ]. */
     public static Var softmaxWithLoss(Var x, int[] labels) {
         return Functions.crossEntropy(x, labels);

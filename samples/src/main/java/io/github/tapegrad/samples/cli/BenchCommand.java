@@ -56,21 +56,23 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
         Random rng = new Random(0);
         TwoLayerNet net = new TwoLayerNet(train.features(), 50, 10, 0.01, rng);
         Batches batches = new Batches(train, 100, 1);
+        // allocation first, in a process that has run only the hand-written path, as a training run does
+        handSteps(net, batches, 2000);
+        long[] allocated = allocatedBytes(() -> handSteps(net, batches, steps));
         TrainConfig.Engine[] engines = TrainConfig.Engine.values();
         double[][] ms = new double[engines.length][rounds];
         for (TrainConfig.Engine e : engines) time(e, net, batches, Math.max(steps, 200));   // warm-up: JIT and buffers
         for (int r = 0; r < rounds; r++) {
             for (int e = 0; e < engines.length; e++) ms[e][r] = time(engines[e], net, batches, steps);
         }
+        out.printf(Locale.ROOT, "RESULT alloc_bytes_per_step_hand=%.1f  (the training thread, %d steps after 2000 warm-up"
+                + " steps; other threads: %.1f bytes/step)%n", (double) allocated[0] / steps, steps, (double) allocated[1] / steps);
         double hand = median(ms[0]);
         for (int e = 0; e < engines.length; e++) {
             double m = median(ms[e]);
             out.printf(Locale.ROOT, "RESULT step_ms_%s=%.4f  (median of %d rounds of %d steps; ratio to hand %.3f)%n",
                     engines[e].name().toLowerCase(Locale.ROOT), m, rounds, steps, m / hand);
         }
-        long[] allocated = allocatedBytes(() -> handSteps(net, batches, steps));
-        out.printf(Locale.ROOT, "RESULT alloc_bytes_per_step_hand=%.1f  (the training thread, %d steps after warm-up;"
-                + " other threads: %.1f bytes/step)%n", (double) allocated[0] / steps, steps, (double) allocated[1] / steps);
         double[] eval = new double[3];
         for (int r = 0; r < eval.length; r++) {
             long t0 = System.nanoTime();
@@ -82,7 +84,7 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                 median(eval), train.size() + loaded.test().size());
         if (!skipRun) {
             long t0 = System.nanoTime();
-            Trainer.Result r = Trainer.train(TrainConfig.book(), train, loaded.test(), new Trainer.Listener() {});
+            Trainer.Result r = Trainer.train(TrainConfig.book(), train, loaded.test(), new Trainer.Listener() {}).result();
             double wall = (System.nanoTime() - t0) / 1e9;
             out.printf(Locale.ROOT, "RESULT book_run_loop_seconds=%.3f  (steps %.3f s = %.4f ms/step, %d accuracy passes %.3f s)%n",
                     r.loopSeconds(), r.stepSeconds(), r.msPerIteration(), r.evalIterations().size(), r.evalSeconds());

@@ -2,11 +2,7 @@ package io.github.tapegrad.samples.cli;
 
 import io.github.tapegrad.samples.mnist.MnistData;
 import io.github.tapegrad.samples.mnist.MnistSource;
-import io.github.tapegrad.samples.twolayer.Parameters;
-import io.github.tapegrad.samples.twolayer.TwoLayerNet;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.ejml.data.DMatrixRMaj;
@@ -40,12 +36,9 @@ public final class PredictCommand implements java.util.concurrent.Callable<Integ
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--image " + image + " is out of range: the test set has images 0.." + (test.size() - 1));
         }
-        TwoLayerNet net;
-        try (InputStream in = Files.newInputStream(load)) {
-            net = new TwoLayerNet(Parameters.read(load.toString(), in));
-        }
-        if (net.params().inputSize() != test.features()) {
-            throw new IllegalArgumentException(load + " expects " + net.params().inputSize() + " inputs, the images have " + test.features());
+        Models.Loaded net = Models.load(load);
+        if (net.inputSize() != test.features()) {
+            throw new IllegalArgumentException(load + " expects " + net.inputSize() + " inputs, the images have " + test.features());
         }
         int side = (int) Math.round(Math.sqrt(test.features()));
         for (int r = 0; r < side; r++) {
@@ -58,10 +51,16 @@ public final class PredictCommand implements java.util.concurrent.Callable<Integ
         }
         DMatrixRMaj x = new DMatrixRMaj(1, 1);
         test.range(image, image + 1, x);
-        net.loss(x, new int[] {test.label(image)});
-        DMatrixRMaj p = net.probabilities();
+        DMatrixRMaj p;
+        if (net.twoLayer() != null) {
+            net.twoLayer().loss(x, new int[] {test.label(image)});
+            p = net.twoLayer().probabilities();
+        } else {
+            p = net.multiLayer().probabilities(x);
+        }
         int best = 0;
         for (int j = 1; j < p.numCols; j++) if (p.data[j] > p.data[best]) best = j;
+        out.println("network: " + net.describe());
         out.printf(Locale.ROOT, "test image %d: label %d, predicted %d (%s)%n", image, test.label(image), best,
                 best == test.label(image) ? "correct" : "wrong");
         for (int j = 0; j < p.numCols; j++) {

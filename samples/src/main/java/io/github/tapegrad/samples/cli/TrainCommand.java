@@ -1,12 +1,15 @@
 package io.github.tapegrad.samples.cli;
 
+import io.github.tapegrad.nn.optim.Optimizer;
 import io.github.tapegrad.samples.mnist.MnistSource;
+import io.github.tapegrad.samples.multilayer.MultiLayerNet;
+import io.github.tapegrad.samples.multilayer.NetConfig;
+import io.github.tapegrad.samples.multilayer.WeightInit;
 import io.github.tapegrad.samples.plot.TrainingPlot;
 import io.github.tapegrad.samples.twolayer.Parameters;
 import io.github.tapegrad.samples.twolayer.TrainConfig;
 import io.github.tapegrad.samples.twolayer.Trainer;
 import io.github.tapegrad.samples.twolayer.TwoLayerNet;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -19,25 +22,51 @@ import picocli.CommandLine.Option;
 
 /** Section 5.7.4: train the TwoLayerNet on MNIST with backpropagation. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Section 5.7.4: train TwoLayerNet(784, hidden, 10) with minibatch SGD; train and test accuracy once per epoch.")
+        description = "Section 5.7.4: train TwoLayerNet(784, hidden, 10) with minibatch SGD, train and test accuracy once per epoch;"
+                + " with --optimizer, several --hidden sizes, --init, --batchnorm, --dropout or --weight-decay, the chapter-6"
+                + " MultiLayerNet.")
 public final class TrainCommand implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--iterations", description = "SGD steps (default: ${DEFAULT-VALUE})", defaultValue = "10000")
+    @Option(names = "--iterations", description = "training steps (default: ${DEFAULT-VALUE})", defaultValue = "10000")
     int iterations;
 
     @Option(names = "--batch-size", description = "examples per step (default: ${DEFAULT-VALUE})", defaultValue = "100")
     int batchSize;
 
-    @Option(names = "--learning-rate", description = "SGD step size (default: ${DEFAULT-VALUE})", defaultValue = "0.1")
-    double learningRate;
+    @Option(names = "--learning-rate", description = "step size (default: 0.1 for SGD as in chapter 5; the book's chapter-6"
+            + " default for the other optimizers)")
+    Double learningRate;
 
-    @Option(names = "--hidden", description = "hidden units (default: ${DEFAULT-VALUE})", defaultValue = "50")
-    int hidden;
+    @Option(names = "--hidden", paramLabel = "N[,N...]", description = "hidden layer sizes, e.g. 50 or 100,100,100 (default: 50)",
+            defaultValue = "50", converter = Models.HiddenConverter.class)
+    Models.Hidden hidden;
 
     @Option(names = "--weight-init-std", description = "std of the initial weights (default: ${DEFAULT-VALUE})", defaultValue = "0.01")
     double weightInitStd;
+
+    @Option(names = "--optimizer", description = "sgd, momentum, nesterov, adagrad, rmsprop or adam (default: ${DEFAULT-VALUE})",
+            defaultValue = "sgd")
+    String optimizer;
+
+    @Option(names = "--init", description = "weight initialisation: xavier, he, or a std (default: --weight-init-std)")
+    String init;
+
+    @Option(names = "--activation", description = "hidden activation: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
+            defaultValue = "RELU", converter = ActivationConverter.class)
+    NetConfig.Activation activation;
+
+    @Option(names = "--batchnorm", description = "BatchNormalization after each hidden Affine")
+    boolean batchNorm;
+
+    @Option(names = "--dropout", paramLabel = "RATIO", description = "Dropout after each hidden activation (default: none)",
+            defaultValue = "0")
+    double dropout;
+
+    @Option(names = "--weight-decay", paramLabel = "LAMBDA", description = "L2 weight decay: loss + LAMBDA/2·Σ‖W‖² (default: none)",
+            defaultValue = "0")
+    double weightDecay;
 
     @Option(names = "--seed", description = "seed of the initial weights and the batches; a seed makes a run exactly repeatable"
             + " (default: ${DEFAULT-VALUE})", defaultValue = "0")
@@ -73,31 +102,50 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         MnistSource.Loaded loaded = MnistSource.load(data);
         if (loaded.bundled()) out.println("note: using " + loaded.description());
         else out.println("data: " + loaded.description());
-        TwoLayerNet net;
-        if (load != null) {
-            try (InputStream in = Files.newInputStream(load)) {
-                net = new TwoLayerNet(Parameters.read(load.toString(), in));
-            }
-            if (net.params().inputSize() != loaded.train().features()) {
-                throw new IllegalArgumentException(load + " holds a network for " + net.params().inputSize()
+        Models.Loaded start = load == null ? null : Models.load(load);
+        if (start != null) {
+            if (start.inputSize() != loaded.train().features()) {
+                throw new IllegalArgumentException(load + " holds a network for " + start.inputSize()
                         + " inputs, but the data has " + loaded.train().features() + " pixels per image");
             }
-            hidden = net.params().hiddenSize();
-            out.println("loaded " + load + ": TwoLayerNet(" + net.params().inputSize() + ", " + hidden + ", " + net.params().outputSize() + ")");
-        } else {
-            net = null;
+            out.println("loaded " + load + ": " + start.describe());
         }
-        TrainConfig config = new TrainConfig(iterations, batchSize, learningRate, hidden, weightInitStd, seed, engine);
-        out.printf(Locale.ROOT, "TwoLayerNet(%d, %d, 10): %d iterations, batch %d, learning rate %s, weight init std %s, seed %d,"
-                        + " engine %s%n", loaded.train().features(), hidden, iterations, batchSize, learningRate, weightInitStd, seed,
-                engine.name().toLowerCase(Locale.ROOT).replace('_', '-'));
-        out.println("matmul: " + io.github.tapegrad.engine.tensor.Gemm.describe());
-        out.println("loss logged per iteration: the loss of the gradient pass (before that step's update)");
-        out.flush();
+        boolean book = start != null ? start.twoLayer() != null : isBookNetwork();
+        Trainer.Result r;
         Progress progress = new Progress(out, iterations, !quiet && System.console() != null && System.getenv("CI") == null, quiet);
-        Trainer.Result r = net == null
-                ? Trainer.train(config, loaded.train(), loaded.test(), progress)
-                : Trainer.train(config, net, new Random(seed), loaded.train(), loaded.test(), progress);
+        Runnable saver;
+        if (book) {
+            TwoLayerNet net = start != null ? start.twoLayer() : null;
+            int h = net != null ? net.params().hiddenSize() : hidden.sizes()[0];
+            TrainConfig config = new TrainConfig(iterations, batchSize, learningRate == null ? 0.1 : learningRate, h, weightInitStd, seed, engine);
+            out.printf(Locale.ROOT, "TwoLayerNet(%d, %d, 10): %d iterations, batch %d, learning rate %s, weight init std %s, seed %d,"
+                            + " engine %s%n", loaded.train().features(), h, iterations, batchSize, config.learningRate(), weightInitStd, seed,
+                    engine.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            printCommon(out);
+            Random rng = new Random(seed);
+            if (net == null) net = new TwoLayerNet(Parameters.initial(loaded.train().features(), h, 10, weightInitStd, rng));
+            r = Trainer.train(config, net, rng, loaded.train(), loaded.test(), progress);
+            TwoLayerNet trained = net;
+            saver = () -> write(o -> trained.params().write(o));
+        } else {
+            if (engine != TrainConfig.Engine.HAND) {
+                throw new IllegalArgumentException("--engine " + engine.name().toLowerCase(Locale.ROOT).replace('_', '-')
+                        + " is available for the book's TwoLayerNet only; this network trains with the hand-written layers");
+            }
+            Random rng = new Random(seed);
+            MultiLayerNet net = start != null ? start.multiLayer() : new MultiLayerNet(new NetConfig(loaded.train().features(),
+                    hidden.sizes(), 10, activation, init == null ? new WeightInit.Fixed(weightInitStd) : WeightInit.parse(init),
+                    batchNorm, dropout, weightDecay), rng);
+            Optimizer opt = Models.optimizer(optimizer, learningRate);
+            out.printf(Locale.ROOT, "%s: %d iterations, batch %d, %s, seed %d%n", net.config(), iterations, batchSize, opt, seed);
+            printCommon(out);
+            r = Trainer.loop(iterations, batchSize, rng, loaded.train(), loaded.test(), progress, (x, t) -> {
+                double loss = net.gradient(x, t);
+                opt.step(net.params());
+                return loss;
+            }, net::accuracy);
+            saver = () -> write(net::write);
+        }
         progress.finish();
         out.printf(Locale.ROOT, "done: %d iterations in %.2f s (%.3f ms per iteration; %d accuracy passes took %.2f s)%n",
                 iterations, r.loopSeconds(), r.msPerIteration(), r.evalIterations().size(), r.evalSeconds());
@@ -113,9 +161,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
             out.println("plot: " + plot);
         }
         if (save != null) {
-            try (OutputStream o = Files.newOutputStream(save)) {
-                r.params().write(o);
-            }
+            saver.run();
             out.println("saved: " + save);
         }
         if (requiredTestAccuracy != null && !(r.finalTestAccuracy() >= requiredTestAccuracy)) {
@@ -125,6 +171,45 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         }
         out.flush();
         return 0;
+    }
+
+    /** The book's chapter-5 network: one hidden ReLU layer, SGD, fixed-std initialisation, no regularisation. */
+    private boolean isBookNetwork() {
+        return hidden.sizes().length == 1 && "sgd".equalsIgnoreCase(optimizer.trim()) && activation == NetConfig.Activation.RELU
+                && (init == null || WeightInit.parse(init) instanceof WeightInit.Fixed f && f.std() == weightInitStd)
+                && !batchNorm && dropout == 0 && weightDecay == 0;
+    }
+
+    private void printCommon(PrintWriter out) {
+        out.println("matmul: " + io.github.tapegrad.engine.tensor.Gemm.describe());
+        out.println("loss logged per iteration: the loss of the gradient pass (before that step's update)");
+        out.flush();
+    }
+
+    /** Writes the parameter file; I/O errors surface as unchecked, named by the file. */
+    private void write(Writer writer) {
+        try (OutputStream o = Files.newOutputStream(save)) {
+            writer.write(o);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(save + ": " + e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Writer {
+        void write(OutputStream o) throws java.io.IOException;
+    }
+
+    /** Accepts relu or sigmoid in any case. */
+    static final class ActivationConverter implements CommandLine.ITypeConverter<NetConfig.Activation> {
+        @Override
+        public NetConfig.Activation convert(String value) {
+            try {
+                return NetConfig.Activation.valueOf(value.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not an activation; use relu or sigmoid");
+            }
+        }
     }
 
     /** Accepts hand, tape-fused, tape-composite in any case. */

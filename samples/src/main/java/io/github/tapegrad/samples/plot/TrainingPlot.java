@@ -32,7 +32,7 @@ public final class TrainingPlot {
         double[] iters = new double[result.losses().length];
         for (int i = 0; i < iters.length; i++) iters[i] = i;
         if (iters.length > 0) loss.addSeries("loss", iters, result.losses()).setMarker(SeriesMarkers.NONE);
-        loss.getStyler().setXAxisDecimalPattern("#").setXAxisTickMarkSpacingHint(120).setLegendVisible(false);
+        loss.getStyler().setXAxisDecimalPattern("#").setXAxisTickMarkSpacingHint(200).setLegendVisible(false);
         acc.getStyler().setXAxisDecimalPattern("#");
         BufferedImage top = BitmapEncoder.getBufferedImage(acc);
         BufferedImage bottom = BitmapEncoder.getBufferedImage(loss);
@@ -42,6 +42,40 @@ public final class TrainingPlot {
         g.drawImage(bottom, 0, top.getHeight(), null);
         g.dispose();
         if (!ImageIO.write(both, "png", file.toFile())) throw new IOException("no PNG writer available for " + file);
+    }
+
+    /**
+     * One chart of several loss curves against the iteration, each smoothed by a centred moving average over 19
+     * iterations (the book smooths its comparison figure the same way, to see through minibatch noise).
+     */
+    public static void writeLosses(java.util.Map<String, double[]> curves, Path file) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        XYChart chart = new XYChartBuilder().width(900).height(550).title("Loss per iteration (moving average of 19)")
+                .xAxisTitle("iteration").yAxisTitle("loss").build();
+        // NOTE: the y axis stops at 2.5 (a little above ln 10 = 2.30, the loss of a uniform guess): an early spike of one
+        // optimizer would otherwise flatten every curve.
+        chart.getStyler().setXAxisDecimalPattern("#").setXAxisTickMarkSpacingHint(200).setYAxisMin(0.0).setYAxisMax(2.5);
+        for (var e : curves.entrySet()) {
+            double[] y = smooth(e.getValue(), 9);
+            double[] x = new double[y.length];
+            for (int i = 0; i < x.length; i++) x[i] = i;
+            if (y.length > 0) chart.addSeries(e.getKey(), x, y).setMarker(SeriesMarkers.NONE);
+        }
+        if (!ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", file.toFile())) {
+            throw new IOException("no PNG writer available for " + file);
+        }
+    }
+
+    private static double[] smooth(double[] v, int half) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            int from = Math.max(0, i - half);
+            int to = Math.min(v.length, i + half + 1);
+            double s = 0;
+            for (int j = from; j < to; j++) s += v[j];
+            out[i] = s / (to - from);
+        }
+        return out;
     }
 
     private static double[] toArray(List<Double> values) {

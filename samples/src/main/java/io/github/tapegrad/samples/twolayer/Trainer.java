@@ -26,10 +26,22 @@ public final class Trainer {
         default void step(int iteration, double loss) {}
     }
 
+    /** One training step on a batch: computes the gradients, updates the parameters, returns the batch's loss. */
+    @FunctionalInterface
+    public interface Step {
+        double run(DMatrixRMaj x, int[] labels);
+    }
+
+    /** Accuracy of the current network over a data set. */
+    @FunctionalInterface
+    public interface Accuracy {
+        double of(MnistData data);
+    }
+
     /** The outcome of a run. */
     public record Result(double[] losses, List<Integer> evalIterations, List<Double> trainAccuracy, List<Double> testAccuracy,
                          double finalTrainAccuracy, double finalTestAccuracy, double loopSeconds, double stepSeconds,
-                         double evalSeconds, Parameters params) {
+                         double evalSeconds) {
         /** Milliseconds per training step, accuracy passes excluded. */
         public double msPerIteration() {
             return losses.length == 0 ? 0 : 1000 * stepSeconds / losses.length;
@@ -38,46 +50,56 @@ public final class Trainer {
 
     private Trainer() {}
 
-    /** Trains a new network initialised from the config's seed. */
-    public static Result train(TrainConfig config, MnistData train, MnistData test, Listener listener) {
+    /**
+     * The book's run from scratch: a generator seeded with the config's seed draws the initial weights (as
+     * {@link Parameters#initial}), then the batches. Returns the trained network's parameters with the result.
+     */
+    public static Trained train(TrainConfig config, MnistData train, MnistData test, Listener listener) {
         Random rng = new Random(config.seed());
-        Parameters p = Parameters.initial(train.features(), config.hidden(), 10, config.weightInitStd(), rng);
-        return train(config, new TwoLayerNet(p), rng, train, test, listener);
+        TwoLayerNet net = new TwoLayerNet(Parameters.initial(train.features(), config.hidden(), 10, config.weightInitStd(), rng));
+        return new Trained(net, train(config, net, rng, train, test, listener));
     }
 
-    /** Continues training {@code net}, drawing batches from {@code rng}. */
+    /** A network and how its training went. */
+    public record Trained(TwoLayerNet net, Result result) {}
+
+    /** Continues training {@code net} with SGD as configured, drawing batches from {@code rng}. */
     public static Result train(TrainConfig config, TwoLayerNet net, Random rng, MnistData train, MnistData test, Listener listener) {
-        if (train.size() == 0) throw new IllegalArgumentException("empty training set " + train.name());
         if (net.params().inputSize() != train.features()) {
             throw new IllegalArgumentException("the network takes " + net.params().inputSize() + " inputs but "
                     + train.name() + " has " + train.features() + " pixels per image");
         }
-        return run(config, net, rng, train, test, listener);
+        return loop(config.iterations(), config.batchSize(), rng, train, test, listener,
+                (x, labels) -> step(config, net, x, labels), net::accuracy);
     }
 
-    private static Result run(TrainConfig config, TwoLayerNet net, Random rng, MnistData train, MnistData test,
-                              Listener listener) {
+    /**
+     * The loop every network shares: {@code iterations} steps on batches drawn uniformly with replacement from
+     * {@code rng}, train and test accuracy every max(N/batch, 1) iterations (from iteration 0) and after the last.
+     */
+    public static Result loop(int iterations, int batch, Random rng, MnistData train, MnistData test, Listener listener,
+                              Step step, Accuracy accuracy) {
+        if (train.size() == 0) throw new IllegalArgumentException("empty training set " + train.name());
         int n = train.size();
-        int batch = config.batchSize();
         double iterPerEpoch = Math.max((double) n / batch, 1.0);
         int[] rows = new int[batch];
         int[] labels = new int[batch];
         DMatrixRMaj x = new DMatrixRMaj(batch, train.features());
-        double[] losses = new double[config.iterations()];
+        double[] losses = new double[iterations];
         List<Integer> evalIterations = new ArrayList<>();
         List<Double> trainAcc = new ArrayList<>();
         List<Double> testAcc = new ArrayList<>();
         double evalSeconds = 0;
         long start = System.nanoTime();
-        for (int i = 0; i < config.iterations(); i++) {
+        for (int i = 0; i < iterations; i++) {
             for (int k = 0; k < batch; k++) rows[k] = rng.nextInt(n);
             train.gather(rows, x, labels);
-            losses[i] = step(config, net, x, labels);
+            losses[i] = step.run(x, labels);
             listener.step(i, losses[i]);
             if (i % iterPerEpoch == 0) {
                 long e0 = System.nanoTime();
-                double tr = net.accuracy(train);
-                double te = net.accuracy(test);
+                double tr = accuracy.of(train);
+                double te = accuracy.of(test);
                 evalSeconds += (System.nanoTime() - e0) / 1e9;
                 evalIterations.add(i);
                 trainAcc.add(tr);
@@ -86,10 +108,9 @@ public final class Trainer {
             }
         }
         double loop = (System.nanoTime() - start) / 1e9;
-        double finalTrain = net.accuracy(train);
-        double finalTest = net.accuracy(test);
-        return new Result(losses, evalIterations, trainAcc, testAcc, finalTrain, finalTest, loop, loop - evalSeconds,
-                evalSeconds, net.params());
+        double finalTrain = accuracy.of(train);
+        double finalTest = accuracy.of(test);
+        return new Result(losses, evalIterations, trainAcc, testAcc, finalTrain, finalTest, loop, loop - evalSeconds, evalSeconds);
     }
 
     private static double step(TrainConfig config, TwoLayerNet net, DMatrixRMaj x, int[] labels) {

@@ -109,6 +109,44 @@ class CommandsTest {
     }
 
     @Test
+    void chapterSixNetworkTrainsSavesAndPredicts(@TempDir Path dir) throws IOException {
+        Path data = bundledFolder(Files.createDirectory(dir.resolve("data")));
+        Path params = dir.resolve("ml.bin");
+        Run t = run("train", "--data", data.toString(), "--iterations", "200", "--hidden", "40,30", "--optimizer", "adam",
+                "--batchnorm", "--dropout", "0.1", "--weight-decay", "1e-4", "--init", "he", "--save", params.toString(), "--quiet");
+        assertEquals(0, t.exit(), t.out() + t.err());
+        assertTrue(t.out().contains("MultiLayerNet(784, [40, 30], 10; relu, init he, batchnorm, dropout 0.1, weight decay 1.0E-4)"), t.out());
+        assertTrue(t.out().contains("Adam(lr=0.001"), t.out());
+        String last = t.out().lines().filter(l -> l.startsWith("after the last iteration")).findFirst().orElseThrow();
+        Run eval = run("train", "--data", data.toString(), "--iterations", "0", "--load", params.toString(), "--quiet");
+        assertEquals(0, eval.exit(), eval.err());
+        assertTrue(eval.out().contains(last), "the loaded network gives the same accuracies:\n" + last + "\n" + eval.out());
+        Run p = run("predict", "--load", params.toString(), "--image", "1", "--data", data.toString());
+        assertEquals(0, p.exit(), p.err());
+        assertTrue(p.out().contains("test image 1: label 2, predicted"), p.out());
+        Run bad = run("train", "--data", data.toString(), "--hidden", "40,0");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("positive layer sizes"), bad.err());
+        Run badOpt = run("train", "--data", data.toString(), "--optimizer", "lbfgs", "--iterations", "1");
+        assertEquals(1, badOpt.exit());
+        assertTrue(badOpt.err().contains("not an optimizer"), badOpt.err());
+        Run tapeMulti = run("train", "--data", data.toString(), "--hidden", "20,20", "--engine", "tape-fused", "--iterations", "1");
+        assertEquals(1, tapeMulti.exit());
+        assertTrue(tapeMulti.err().contains("book's TwoLayerNet only"), tapeMulti.err());
+    }
+
+    @Test
+    void compareOptimizersPrintsATableAndPlots(@TempDir Path dir) throws IOException {
+        Path data = bundledFolder(Files.createDirectory(dir.resolve("data")));
+        Path plot = dir.resolve("opt.png");
+        Run r = run("compare-optimizers", "--data", data.toString(), "--iterations", "60", "--hidden", "30,30",
+                "--optimizers", "sgd,adam", "--plot", plot.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("SGD(lr=0.01)") && r.out().contains("Adam(lr=0.001"), r.out());
+        assertTrue(Files.size(plot) > 1000);
+    }
+
+    @Test
     void badInputGivesAClearErrorAndNonZeroExit(@TempDir Path dir) throws IOException {
         Run missing = run("train", "--data", dir.toString());
         assertEquals(1, missing.exit());

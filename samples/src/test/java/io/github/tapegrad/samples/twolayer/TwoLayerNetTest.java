@@ -71,27 +71,27 @@ class TwoLayerNetTest {
     void sameSeedGivesBitwiseIdenticalWeights() throws IOException {
         MnistSource.Loaded data = MnistSource.bundled();
         TrainConfig config = new TrainConfig(120, 50, 0.1, 20, 0.01, 42L, TrainConfig.Engine.HAND);
-        Trainer.Result a = Trainer.train(config, data.train(), data.test(), new Trainer.Listener() {});
-        Trainer.Result b = Trainer.train(config, data.train(), data.test(), new Trainer.Listener() {});
-        for (int k = 0; k < 4; k++) assertArrayEquals(a.params().get(k).data, b.params().get(k).data, 0.0);
-        assertArrayEquals(a.losses(), b.losses(), 0.0);
-        assertEquals(a.finalTestAccuracy(), b.finalTestAccuracy());
-        Trainer.Result c = Trainer.train(new TrainConfig(120, 50, 0.1, 20, 0.01, 43L, TrainConfig.Engine.HAND),
+        Trainer.Trained a = Trainer.train(config, data.train(), data.test(), new Trainer.Listener() {});
+        Trainer.Trained b = Trainer.train(config, data.train(), data.test(), new Trainer.Listener() {});
+        for (int k = 0; k < 4; k++) assertArrayEquals(a.net().params().get(k).data, b.net().params().get(k).data, 0.0);
+        assertArrayEquals(a.result().losses(), b.result().losses(), 0.0);
+        assertEquals(a.result().finalTestAccuracy(), b.result().finalTestAccuracy());
+        Trainer.Trained c = Trainer.train(new TrainConfig(120, 50, 0.1, 20, 0.01, 43L, TrainConfig.Engine.HAND),
                 data.train(), data.test(), new Trainer.Listener() {});
-        assertTrue(!Arrays.equals(a.params().W1().data, c.params().W1().data), "another seed, other weights");
+        assertTrue(!Arrays.equals(a.net().params().W1().data, c.net().params().W1().data), "another seed, other weights");
     }
 
     @Test
     void tapeEnginesTrainTheSameNetwork() throws IOException {
         MnistSource.Loaded data = MnistSource.bundled();
-        Trainer.Result hand = Trainer.train(new TrainConfig(30, 20, 0.1, 10, 0.01, 7L, TrainConfig.Engine.HAND),
+        Trainer.Trained hand = Trainer.train(new TrainConfig(30, 20, 0.1, 10, 0.01, 7L, TrainConfig.Engine.HAND),
                 data.train(), data.test(), new Trainer.Listener() {});
         for (TrainConfig.Engine e : new TrainConfig.Engine[] {TrainConfig.Engine.TAPE_FUSED, TrainConfig.Engine.TAPE_COMPOSITE}) {
-            Trainer.Result other = Trainer.train(new TrainConfig(30, 20, 0.1, 10, 0.01, 7L, e), data.train(), data.test(),
+            Trainer.Trained other = Trainer.train(new TrainConfig(30, 20, 0.1, 10, 0.01, 7L, e), data.train(), data.test(),
                     new Trainer.Listener() {});
             for (int k = 0; k < 4; k++) {
-                InputReport r = InputReport.compareAnalytic(e + " " + Parameters.names().get(k), t(other.params().get(k)),
-                        t(hand.params().get(k)), 1e-12);
+                InputReport r = InputReport.compareAnalytic(e + " " + Parameters.names().get(k), t(other.net().params().get(k)),
+                        t(hand.net().params().get(k)), 1e-12);
                 assertTrue(r.passed(), r::toString);
             }
         }

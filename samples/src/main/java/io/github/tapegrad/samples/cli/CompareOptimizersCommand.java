@@ -1,0 +1,89 @@
+package io.github.tapegrad.samples.cli;
+
+import io.github.tapegrad.nn.optim.Optimizer;
+import io.github.tapegrad.samples.mnist.MnistSource;
+import io.github.tapegrad.samples.multilayer.MultiLayerNet;
+import io.github.tapegrad.samples.multilayer.NetConfig;
+import io.github.tapegrad.samples.multilayer.WeightInit;
+import io.github.tapegrad.samples.plot.TrainingPlot;
+import io.github.tapegrad.samples.twolayer.Trainer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The book's optimizer comparison on MNIST (chapter 6, optimizer_compare_mnist.py). */
+@Command(name = "compare-optimizers", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Train the same network with each optimizer (book defaults) from the same initial weights and batches;"
+                + " plot the loss against the iteration and print the final accuracies.")
+public final class CompareOptimizersCommand implements java.util.concurrent.Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data", description = "folder with the four MNIST files (default: the default folder, else the bundled subset)")
+    Path data;
+
+    @Option(names = "--iterations", description = "steps per optimizer (default: ${DEFAULT-VALUE}, as the book)", defaultValue = "2000")
+    int iterations;
+
+    @Option(names = "--batch-size", description = "examples per step (default: ${DEFAULT-VALUE}, as the book)", defaultValue = "128")
+    int batchSize;
+
+    @Option(names = "--hidden", paramLabel = "N[,N...]", description = "hidden layer sizes (default: 100,100,100,100, as the book)",
+            defaultValue = "100,100,100,100", converter = Models.HiddenConverter.class)
+    Models.Hidden hidden;
+
+    @Option(names = "--seed", description = "seed of the weights and batches, the same for every optimizer (default: ${DEFAULT-VALUE})",
+            defaultValue = "0")
+    long seed;
+
+    @Option(names = "--optimizers", split = ",", description = "which to compare (default: all six)",
+            defaultValue = "sgd,momentum,nesterov,adagrad,rmsprop,adam")
+    String[] optimizers;
+
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "write the loss curves to this PNG")
+    Path plot;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        MnistSource.Loaded loaded = MnistSource.load(data);
+        out.println((loaded.bundled() ? "note: using " : "data: ") + loaded.description());
+        // as the book: ReLU with He initialisation
+        NetConfig config = new NetConfig(loaded.train().features(), hidden.sizes(), 10, NetConfig.Activation.RELU, new WeightInit.He(),
+                false, 0, 0);
+        out.printf(Locale.ROOT, "%s, %d iterations, batch %d, seed %d%n", config, iterations, batchSize, seed);
+        out.printf(Locale.ROOT, "%-38s %12s %10s %10s %9s%n", "optimizer", "final loss", "train acc", "test acc", "seconds");
+        Map<String, double[]> curves = new LinkedHashMap<>();
+        for (String name : optimizers) {
+            Optimizer opt = Models.optimizer(name, null);
+            Random rng = new Random(seed);
+            MultiLayerNet net = new MultiLayerNet(config, rng);
+            Trainer.Result r = Trainer.loop(iterations, batchSize, rng, loaded.train(), loaded.test(), new Trainer.Listener() {},
+                    (x, t) -> {
+                        double loss = net.gradient(x, t);
+                        opt.step(net.params());
+                        return loss;
+                    }, net::accuracy);
+            int k = Math.min(100, r.losses().length);
+            double mean = 0;
+            for (int i = r.losses().length - k; i < r.losses().length; i++) mean += r.losses()[i] / k;
+            out.printf(Locale.ROOT, "%-38s %12.5f %10.4f %10.4f %9.2f%n", opt, mean, r.finalTrainAccuracy(), r.finalTestAccuracy(),
+                    r.loopSeconds());
+            out.flush();
+            curves.put(opt.toString(), r.losses());
+        }
+        out.println("final loss: mean of the last 100 iterations' losses");
+        if (plot != null) {
+            TrainingPlot.writeLosses(curves, plot);
+            out.println("plot: " + plot);
+        }
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,87 @@
+package io.github.tapegrad.samples.cli;
+
+import io.github.tapegrad.nn.optim.AdaGrad;
+import io.github.tapegrad.nn.optim.Adam;
+import io.github.tapegrad.nn.optim.Momentum;
+import io.github.tapegrad.nn.optim.Nesterov;
+import io.github.tapegrad.nn.optim.Optimizer;
+import io.github.tapegrad.nn.optim.RmsProp;
+import io.github.tapegrad.nn.optim.Sgd;
+import io.github.tapegrad.samples.multilayer.ModelFiles;
+import io.github.tapegrad.samples.multilayer.MultiLayerNet;
+import io.github.tapegrad.samples.twolayer.Parameters;
+import io.github.tapegrad.samples.twolayer.TwoLayerNet;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import picocli.CommandLine;
+
+/** Loading either kind of saved network, and the parsers shared by the training commands. */
+final class Models {
+    private Models() {}
+
+    /** A saved network of either kind; exactly one of the two is set. */
+    record Loaded(TwoLayerNet twoLayer, MultiLayerNet multiLayer) {
+        int inputSize() {
+            return twoLayer != null ? twoLayer.params().inputSize() : multiLayer.config().inputSize();
+        }
+
+        String describe() {
+            return twoLayer != null
+                    ? "TwoLayerNet(" + twoLayer.params().inputSize() + ", " + twoLayer.params().hiddenSize() + ", "
+                    + twoLayer.params().outputSize() + ")"
+                    : multiLayer.config().toString();
+        }
+    }
+
+    /** Reads a parameter file written by {@code train --save}, whichever network it holds. */
+    static Loaded load(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) throw new IOException(file + ": no such parameter file");
+        byte[] bytes = Files.readAllBytes(file);
+        String kind = ModelFiles.readKind(file.toString(), new DataInputStream(new ByteArrayInputStream(bytes)));
+        if (ModelFiles.MULTI_LAYER_NET.equals(kind)) {
+            return new Loaded(null, ModelFiles.readMultiLayerNet(file.toString(), new ByteArrayInputStream(bytes)));
+        }
+        return new Loaded(new TwoLayerNet(Parameters.read(file.toString(), new ByteArrayInputStream(bytes))), null);
+    }
+
+    /** Hidden layer sizes given as "100,100,50". */
+    record Hidden(int[] sizes) {}
+
+    /** "100,100,50" → {100, 100, 50}. */
+    static final class HiddenConverter implements CommandLine.ITypeConverter<Hidden> {
+        @Override
+        public Hidden convert(String value) {
+            try {
+                int[] sizes = Arrays.stream(value.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+                for (int s : sizes) if (s <= 0) throw new NumberFormatException();
+                if (sizes.length == 0) throw new NumberFormatException();
+                return new Hidden(sizes);
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a list of positive layer sizes such as 50 or 100,100");
+            }
+        }
+    }
+
+    /** The optimizers by name, with the book's default hyperparameters unless a learning rate is given. */
+    static Optimizer optimizer(String name, Double learningRate) {
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        return switch (n) {
+            case "sgd" -> learningRate == null ? new Sgd() : new Sgd(learningRate);
+            case "momentum" -> learningRate == null ? new Momentum() : new Momentum(learningRate, 0.9);
+            case "nesterov" -> learningRate == null ? new Nesterov() : new Nesterov(learningRate, 0.9);
+            case "adagrad" -> learningRate == null ? new AdaGrad() : new AdaGrad(learningRate);
+            case "rmsprop" -> learningRate == null ? new RmsProp() : new RmsProp(learningRate, 0.99);
+            case "adam" -> learningRate == null ? new Adam() : new Adam(learningRate, 0.9, 0.999);
+            default -> throw new IllegalArgumentException("'" + name + "' is not an optimizer; use sgd, momentum, nesterov,"
+                    + " adagrad, rmsprop or adam");
+        };
+    }
+
+    /** The optimizer names, in the order of the book's comparison. */
+    static final String[] OPTIMIZERS = {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"};
+}

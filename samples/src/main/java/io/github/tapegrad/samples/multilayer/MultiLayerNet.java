@@ -1,0 +1,242 @@
+package io.github.tapegrad.samples.multilayer;
+
+import io.github.tapegrad.nn.Affine;
+import io.github.tapegrad.nn.BatchNormalization;
+import io.github.tapegrad.nn.Dropout;
+import io.github.tapegrad.nn.Layer;
+import io.github.tapegrad.nn.Relu;
+import io.github.tapegrad.nn.Sigmoid;
+import io.github.tapegrad.nn.SoftmaxWithLoss;
+import io.github.tapegrad.nn.optim.Param;
+import io.github.tapegrad.samples.mnist.MnistData;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * A configurable fully connected network (the book's chapter 6 MultiLayerNetExtend) built from the hand-written
+ * layers: per hidden layer Affine → [BatchNormalization] → ReLU or Sigmoid → [Dropout], then Affine →
+ * SoftmaxWithLoss, with optional L2 weight decay. Any {@link io.github.tapegrad.nn.optim.Optimizer} updates its
+ * {@link #params()}. Not thread-safe.
+ */
+public final class MultiLayerNet {
+    private final NetConfig config;
+    private final List<Affine> affines = new ArrayList<>();
+    private final List<BatchNormalization> norms = new ArrayList<>();
+    private final List<Dropout> dropouts = new ArrayList<>();
+    private final Layer[] layers;
+    private final SoftmaxWithLoss last = new SoftmaxWithLoss();
+    private final List<Param> params = new ArrayList<>();
+
+    /**
+     * Initialises the weights from {@code rng} layer by layer (row-major), biases 0, γ 1, β 0; each Dropout layer gets a
+     * generator seeded from {@code rng} after the weights.
+     */
+    public MultiLayerNet(NetConfig config, Random rng) {
+        this(config, initialWeights(config, rng), rng);
+    }
+
+    private MultiLayerNet(NetConfig config, List<DMatrixRMaj> weights, Random rng) {
+        this.config = config;
+        int[] sizes = config.sizes();
+        List<Layer> list = new ArrayList<>();
+        for (int i = 0; i < sizes.length - 1; i++) {
+            int k = i + 1;
+            DMatrixRMaj w = weights.get(2 * i);
+            DMatrixRMaj b = weights.get(2 * i + 1);
+            Affine affine = new Affine("Affine" + k, w, b);
+            affines.add(affine);
+            list.add(affine);
+            params.add(new Param("W" + k, w, affine.dW()));
+            params.add(new Param("b" + k, b, affine.db()));
+            if (i == sizes.length - 2) break;
+            if (config.batchNorm()) {
+                DMatrixRMaj gamma = new DMatrixRMaj(1, sizes[k]);
+                gamma.fill(1.0);
+                BatchNormalization bn = new BatchNormalization("BatchNorm" + k, gamma, new DMatrixRMaj(1, sizes[k]), 0.9);
+                norms.add(bn);
+                list.add(bn);
+                params.add(new Param("gamma" + k, bn.gamma(), bn.dgamma()));
+                params.add(new Param("beta" + k, bn.beta(), bn.dbeta()));
+            }
+            list.add(config.activation() == NetConfig.Activation.RELU ? new Relu("Relu" + k) : new Sigmoid("Sigmoid" + k));
+            if (config.dropout() > 0) {
+                Dropout d = new Dropout("Dropout" + k, config.dropout(), new Random(rng.nextLong()));
+                dropouts.add(d);
+                list.add(d);
+            }
+        }
+        this.layers = list.toArray(new Layer[0]);
+    }
+
+    private static List<DMatrixRMaj> initialWeights(NetConfig config, Random rng) {
+        int[] sizes = config.sizes();
+        List<DMatrixRMaj> out = new ArrayList<>();
+        for (int i = 0; i < sizes.length - 1; i++) {
+            DMatrixRMaj w = new DMatrixRMaj(sizes[i], sizes[i + 1]);
+            double std = config.init().std(sizes[i]);
+            for (int j = 0; j < w.data.length; j++) w.data[j] = std * rng.nextGaussian();
+            out.add(w);
+            out.add(new DMatrixRMaj(1, sizes[i + 1]));
+        }
+        return out;
+    }
+
+    public NetConfig config() {
+        return config;
+    }
+
+    /** Every parameter with its gradient buffer, in layer order (W1, b1, [γ1, β1], W2, …): what an optimizer updates. */
+    public List<Param> params() {
+        return params;
+    }
+
+    /** The layers in order (the loss layer excluded). */
+    public List<Layer> layers() {
+        return List.of(layers);
+    }
+
+    /** The Dropout layers, in order, for checks that replay their masks. */
+    public List<Dropout> dropouts() {
+        return List.copyOf(dropouts);
+    }
+
+    /** The BatchNormalization layers, in order. */
+    public List<BatchNormalization> batchNorms() {
+        return List.copyOf(norms);
+    }
+
+    private void training(boolean on) {
+        for (BatchNormalization bn : norms) bn.training(on);
+        for (Dropout d : dropouts) d.training(on);
+    }
+
+    /** Scores in inference mode (running statistics, no dropout); owned by the last layer. */
+    public DMatrixRMaj predict(DMatrixRMaj x) {
+        training(false);
+        return forward(x);
+    }
+
+    private DMatrixRMaj forward(DMatrixRMaj x) {
+        DMatrixRMaj out = x;
+        for (Layer layer : layers) out = layer.forward(out);
+        return out;
+    }
+
+    /** ½·λ·Σ‖W‖² over the weights. */
+    public double weightDecayLoss() {
+        if (config.weightDecay() == 0) return 0;
+        double s = 0;
+        for (Affine a : affines) for (int i = 0, n = a.W().getNumElements(); i < n; i++) s += a.W().data[i] * a.W().data[i];
+        return 0.5 * config.weightDecay() * s;
+    }
+
+    /** Mean loss in inference mode, weight decay included. */
+    public double loss(DMatrixRMaj x, int[] t) {
+        return last.forward(predict(x), t) + weightDecayLoss();
+    }
+
+    /**
+     * Forward in training mode and backward, leaving the gradients in {@link #params()}' buffers (∂W includes λ·W).
+     * The first layer's input gradient is not computed.
+     *
+     * @return the loss of this forward pass, weight decay included
+     */
+    public double gradient(DMatrixRMaj x, int[] t) {
+        training(true);
+        double loss = last.forward(forward(x), t) + weightDecayLoss();
+        DMatrixRMaj dout = last.backward(1.0);
+        for (int i = layers.length - 1; i >= 1; i--) dout = layers[i].backward(dout);
+        affines.get(0).backwardParameters(dout);
+        if (config.weightDecay() > 0) {
+            for (Affine a : affines) {
+                double[] dw = a.dW().data;
+                double[] w = a.W().data;
+                for (int i = 0, n = a.W().getNumElements(); i < n; i++) dw[i] += config.weightDecay() * w[i];
+            }
+        }
+        return loss;
+    }
+
+    /** Accuracy in inference mode, in blocks of 1000 rows (matrix products split over the cores). */
+    public double accuracy(MnistData data) {
+        DMatrixRMaj x = new DMatrixRMaj(1, 1);
+        int correct = 0;
+        for (int from = 0; from < data.size(); from += 1000) {
+            int to = Math.min(data.size(), from + 1000);
+            data.range(from, to, x);
+            DMatrixRMaj s = predict(x);
+            for (int r = 0; r < s.numRows; r++) {
+                int best = 0;
+                for (int j = 1; j < s.numCols; j++) if (s.data[r * s.numCols + j] > s.data[r * s.numCols + best]) best = j;
+                if (best == data.label(from + r)) correct++;
+            }
+        }
+        return (double) correct / data.size();
+    }
+
+    /** Class probabilities (inference mode) for a batch; a fresh matrix. */
+    public DMatrixRMaj probabilities(DMatrixRMaj x) {
+        int[] anyLabels = new int[x.numRows];
+        last.forward(predict(x), anyLabels);
+        return last.y().copy();
+    }
+
+    // ------------------------------------------------------------------ file format
+
+    /**
+     * Writes the network: the 8 bytes {@code TAPEGRAD}, int version 1, UTF {@code MultiLayerNet}, then the config
+     * (int input, int count and each hidden size, int output, UTF activation, UTF init, boolean batchnorm, double
+     * dropout, double weight decay), then every parameter as UTF name, int rows, int cols and its doubles, then for
+     * each BatchNormalization its running mean and variance (D doubles each). Big-endian throughout.
+     */
+    public void write(OutputStream stream) throws IOException {
+        DataOutputStream out = new DataOutputStream(stream);
+        ModelFiles.writeHeader(out, ModelFiles.MULTI_LAYER_NET);
+        out.writeInt(config.inputSize());
+        out.writeInt(config.hidden().length);
+        for (int h : config.hidden()) out.writeInt(h);
+        out.writeInt(config.outputSize());
+        out.writeUTF(config.activation().name());
+        out.writeUTF(config.init().toString());
+        out.writeBoolean(config.batchNorm());
+        out.writeDouble(config.dropout());
+        out.writeDouble(config.weightDecay());
+        for (Param p : params) ModelFiles.writeMatrix(out, p.name(), p.value());
+        for (BatchNormalization bn : norms) {
+            ModelFiles.writeMatrix(out, bn.name() + ".mean", bn.runningMean());
+            ModelFiles.writeMatrix(out, bn.name() + ".var", bn.runningVar());
+        }
+        out.flush();
+    }
+
+    /** Reads what {@link #write} wrote, after the header; {@code source} names the file in errors. */
+    static MultiLayerNet readBody(String source, DataInputStream in) throws IOException {
+        int input = in.readInt();
+        int count = in.readInt();
+        if (count <= 0 || count > 1000) throw new IOException(source + ": impossible hidden layer count " + count);
+        int[] hidden = new int[count];
+        for (int i = 0; i < count; i++) hidden[i] = in.readInt();
+        int output = in.readInt();
+        NetConfig config;
+        try {
+            config = new NetConfig(input, hidden, output, NetConfig.Activation.valueOf(in.readUTF()), WeightInit.parse(in.readUTF()),
+                    in.readBoolean(), in.readDouble(), in.readDouble());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(source + ": bad network configuration: " + e.getMessage(), e);
+        }
+        MultiLayerNet net = new MultiLayerNet(config, new Random(0));
+        for (Param p : net.params) ModelFiles.readMatrixInto(source, in, p.name(), p.value());
+        for (BatchNormalization bn : net.norms) {
+            ModelFiles.readMatrixInto(source, in, bn.name() + ".mean", bn.runningMean());
+            ModelFiles.readMatrixInto(source, in, bn.name() + ".var", bn.runningVar());
+        }
+        return net;
+    }
+}

@@ -42,14 +42,17 @@ public final class VerifyLayersCommand implements java.util.concurrent.Callable<
                 LayerCases.sigmoid(Tensor.uniform(r, -10, 10, n, 6), Tensor.normal(r, 0, 1, n, 6)),
                 LayerCases.affine(Tensor.uniform(r, -2, 2, n, 7), Tensor.normal(r, 0, 0.5, 7, 5), Tensor.normal(r, 0, 0.5, 5),
                         Tensor.normal(r, 0, 1, n, 5)),
-                LayerCases.softmaxWithLoss(Tensor.normal(r, 0, 5, n, 10), r.ints(n, 0, 10).toArray(), 1.0));
-        out.printf(Locale.ROOT, "%-18s %-6s %-22s %-26s %-22s%n", "layer", "result", "max |hand - tape|",
+                LayerCases.softmaxWithLoss(Tensor.normal(r, 0, 5, n, 10), r.ints(n, 0, 10).toArray(), 1.0),
+                LayerCases.batchNorm(Tensor.uniform(r, -2, 2, Math.max(2, n), 6), Tensor.uniform(r, 0.5, 1.5, 6),
+                        Tensor.uniform(r, -1, 1, 6), Tensor.normal(r, 0, 1, Math.max(2, n), 6)),
+                LayerCases.dropout(Tensor.uniform(r, -2, 2, n, 6), 0.5, r.nextLong(), Tensor.normal(r, 0, 1, n, 6)));
+        out.printf(Locale.ROOT, "%-19s %-6s %-22s %-26s %-22s%n", "layer", "result", "max |hand - tape|",
                 "max |analytic - numerical|", "max |fused - composite|");
         boolean all = true;
         for (LayerCase c : cases) {
             DerivativeReport report = DerivativeReport.of(c);
             all &= report.passed();
-            out.printf(Locale.ROOT, "%-18s %-6s %-22.2e %-26.2e %-22.2e%n", c.layer(), report.passed() ? "PASS" : "FAIL",
+            out.printf(Locale.ROOT, "%-19s %-6s %-22.2e %-26.2e %-22.2e%n", c.layer(), report.passed() ? "PASS" : "FAIL",
                     report.worstHandVsTape(), report.worstVsNumerical(),
                     report.fusedVsComposite().stream().mapToDouble(InputReport::maxAbsError).max().orElse(0));
             if (verbose || !report.passed()) out.println(report);

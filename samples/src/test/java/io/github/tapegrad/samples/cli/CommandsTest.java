@@ -74,7 +74,8 @@ class CommandsTest {
     void verifyLayersReportsEveryLayer() {
         Run r = run("verify-layers", "--seed", "5");
         assertEquals(0, r.exit(), r.out());
-        for (String layer : new String[] {"MulLayer", "AddLayer", "Relu", "Sigmoid", "Affine", "SoftmaxWithLoss"}) {
+        for (String layer : new String[] {"MulLayer", "AddLayer", "Relu", "Sigmoid", "Affine", "SoftmaxWithLoss",
+                "BatchNormalization", "Dropout"}) {
             assertTrue(r.out().contains(layer), layer + " missing:\n" + r.out());
         }
         assertTrue(r.out().contains("all layers PASS"), r.out());

@@ -113,6 +113,40 @@ class MultiLayerNetTest {
         assertTrue(e.getMessage().contains("cut"), e.getMessage());
     }
 
+    /** An optimizer updates from the tape's gradients exactly as from the hand-written ones. */
+    @Test
+    void optimizersTakeGradientsFromEitherPath() {
+        NetConfig c = new NetConfig(6, new int[] {5}, 3, NetConfig.Activation.RELU, new WeightInit.He(), true, 0, 0.01);
+        MultiLayerNet hand = new MultiLayerNet(c, new Random(8));
+        MultiLayerNet viaTape = new MultiLayerNet(c, new Random(8));
+        DMatrixRMaj x = new DMatrixRMaj(4, 6);
+        new Random(9).doubles(24).forEach(new java.util.function.DoubleConsumer() {
+            int i;
+            public void accept(double v) {
+                x.data[i++] = v;
+            }
+        });
+        int[] t = {2, 0, 1, 1};
+        Adam a = new Adam();
+        Adam b = new Adam();
+        for (int step = 0; step < 3; step++) {
+            hand.gradient(x, t);
+            a.step(hand.params());
+            MultiLayerNetOnTape.Result r = MultiLayerNetOnTape.gradient(viaTape, x, t, List.of());
+            List<Param> fromTape = new ArrayList<>();
+            for (int k = 0; k < viaTape.params().size(); k++) {
+                Param p = viaTape.params().get(k);
+                fromTape.add(new Param(p.name(), p.value(), r.grads().get(k).matrixView()));
+            }
+            b.step(fromTape);
+        }
+        for (int k = 0; k < hand.params().size(); k++) {
+            InputReport rep = InputReport.compareAnalytic(hand.params().get(k).name(), Tensor.fromMatrix(hand.params().get(k).value()),
+                    Tensor.fromMatrix(viaTape.params().get(k).value()), 1e-10);
+            assertTrue(rep.passed(), rep::toString);
+        }
+    }
+
     /** A short seeded run on the bundled subset: Adam with BatchNorm ends with a lower loss than plain SGD. */
     @Test
     void adamWithBatchNormBeatsPlainSgd() throws IOException {

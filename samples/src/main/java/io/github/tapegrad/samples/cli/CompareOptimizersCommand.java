@@ -65,11 +65,7 @@ public final class CompareOptimizersCommand implements java.util.concurrent.Call
             Random rng = new Random(seed);
             MultiLayerNet net = new MultiLayerNet(config, rng);
             Trainer.Result r = Trainer.loop(iterations, batchSize, rng, loaded.train(), loaded.test(), new Trainer.Listener() {},
-                    (x, t) -> {
-                        double loss = net.gradient(x, t);
-                        opt.step(net.params());
-                        return loss;
-                    }, net::accuracy);
+                    net.step(opt), net::accuracy);
             int k = Math.min(100, r.losses().length);
             double mean = 0;
             for (int i = r.losses().length - k; i < r.losses().length; i++) mean += r.losses()[i] / k;

@@ -139,11 +139,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
             Optimizer opt = Models.optimizer(optimizer, learningRate);
             out.printf(Locale.ROOT, "%s: %d iterations, batch %d, %s, seed %d%n", net.config(), iterations, batchSize, opt, seed);
             printCommon(out);
-            r = Trainer.loop(iterations, batchSize, rng, loaded.train(), loaded.test(), progress, (x, t) -> {
-                double loss = net.gradient(x, t);
-                opt.step(net.params());
-                return loss;
-            }, net::accuracy);
+            r = Trainer.loop(iterations, batchSize, rng, loaded.train(), loaded.test(), progress, net.step(opt), net::accuracy);
             saver = () -> write(net::write);
         }
         progress.finish();

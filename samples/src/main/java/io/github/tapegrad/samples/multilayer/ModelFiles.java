@@ -10,14 +10,15 @@ import org.ejml.data.DMatrixRMaj;
 
 /** The shared pieces of tapegrad's parameter files: header and matrices (see {@link MultiLayerNet#write}). */
 public final class ModelFiles {
-    static final byte[] MAGIC = "TAPEGRAD".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 1;
+    private static final byte[] MAGIC = "TAPEGRAD".getBytes(StandardCharsets.US_ASCII);
+    private static final int VERSION = 1;
     /** The kind of a {@link MultiLayerNet} file; TwoLayerNet files say {@code TwoLayerNet}. */
     public static final String MULTI_LAYER_NET = "MultiLayerNet";
 
     private ModelFiles() {}
 
-    static void writeHeader(DataOutputStream out, String kind) throws IOException {
+    /** Writes the 8 bytes {@code TAPEGRAD}, the version and the kind. */
+    public static void writeHeader(DataOutputStream out, String kind) throws IOException {
         out.write(MAGIC);
         out.writeInt(VERSION);
         out.writeUTF(kind);
@@ -53,13 +54,29 @@ public final class ModelFiles {
         }
     }
 
-    static void writeMatrix(DataOutputStream out, String name, DMatrixRMaj m) throws IOException {
+    /** Writes UTF name, int rows, int cols and the values in row-major order. */
+    public static void writeMatrix(DataOutputStream out, String name, DMatrixRMaj m) throws IOException {
         out.writeUTF(name);
         out.writeInt(m.numRows);
         out.writeInt(m.numCols);
         for (int i = 0; i < m.getNumElements(); i++) out.writeDouble(m.data[i]);
     }
 
+    /** Reads a matrix written by {@link #writeMatrix} whose name must be {@code name}; its shape comes from the file. */
+    public static DMatrixRMaj readMatrix(String source, DataInputStream in, String name) throws IOException {
+        String found = in.readUTF();
+        if (!name.equals(found)) throw new IOException(source + ": expected parameter " + name + ", found " + found);
+        int rows = in.readInt();
+        int cols = in.readInt();
+        if (rows <= 0 || cols <= 0 || (long) rows * cols > 50_000_000L) {
+            throw new IOException(source + ": parameter " + name + " has an impossible shape " + rows + "x" + cols);
+        }
+        DMatrixRMaj m = new DMatrixRMaj(rows, cols);
+        for (int i = 0; i < rows * cols; i++) m.data[i] = in.readDouble();
+        return m;
+    }
+
+    /** Reads a matrix written by {@link #writeMatrix} into {@code target}, whose shape it must have. */
     static void readMatrixInto(String source, DataInputStream in, String name, DMatrixRMaj target) throws IOException {
         String found = in.readUTF();
         if (!name.equals(found)) throw new IOException(source + ": expected parameter " + name + ", found " + found);

@@ -117,6 +117,15 @@ public final class MultiLayerNet {
         for (Dropout d : dropouts) d.training(on);
     }
 
+    /** A training step for {@link io.github.tapegrad.samples.twolayer.Trainer#loop}: gradient, then the optimizer's update. */
+    public io.github.tapegrad.samples.twolayer.Trainer.Step step(io.github.tapegrad.nn.optim.Optimizer optimizer) {
+        return (x, t) -> {
+            double loss = gradient(x, t);
+            optimizer.step(params);
+            return loss;
+        };
+    }
+
     /** Scores in inference mode (running statistics, no dropout); owned by the last layer. */
     public DMatrixRMaj predict(DMatrixRMaj x) {
         training(false);

@@ -5,6 +5,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import io.github.tapegrad.samples.multilayer.ModelFiles;
 import java.util.List;
 import java.util.Random;
 import org.ejml.data.DMatrixRMaj;
@@ -17,8 +18,6 @@ import org.ejml.data.DMatrixRMaj;
  * (4), then per parameter: UTF name, int rows, int cols, rows·cols IEEE-754 doubles in row-major order.
  */
 public record Parameters(DMatrixRMaj W1, DMatrixRMaj b1, DMatrixRMaj W2, DMatrixRMaj b2) {
-    private static final byte[] MAGIC = "TAPEGRAD".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final int VERSION = 1;
     private static final String KIND = "TwoLayerNet";
     private static final List<String> NAMES = List.of("W1", "b1", "W2", "b2");
 
@@ -92,17 +91,9 @@ public record Parameters(DMatrixRMaj W1, DMatrixRMaj b1, DMatrixRMaj W2, DMatrix
     /** Writes the documented format. */
     public void write(OutputStream stream) throws IOException {
         DataOutputStream out = new DataOutputStream(stream);
-        out.write(MAGIC);
-        out.writeInt(VERSION);
-        out.writeUTF(KIND);
+        ModelFiles.writeHeader(out, KIND);
         out.writeInt(4);
-        for (int k = 0; k < 4; k++) {
-            DMatrixRMaj m = get(k);
-            out.writeUTF(NAMES.get(k));
-            out.writeInt(m.numRows);
-            out.writeInt(m.numCols);
-            for (int i = 0; i < m.getNumElements(); i++) out.writeDouble(m.data[i]);
-        }
+        for (int k = 0; k < 4; k++) ModelFiles.writeMatrix(out, NAMES.get(k), get(k));
         out.flush();
     }
 
@@ -114,26 +105,12 @@ public record Parameters(DMatrixRMaj W1, DMatrixRMaj b1, DMatrixRMaj W2, DMatrix
     public static Parameters read(String source, InputStream stream) throws IOException {
         DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(stream));
         try {
-            byte[] magic = in.readNBytes(MAGIC.length);
-            if (!java.util.Arrays.equals(magic, MAGIC)) throw new IOException(source + ": not a tapegrad parameter file (bad magic)");
-            int version = in.readInt();
-            if (version != VERSION) throw new IOException(source + ": unsupported version " + version + " (this program reads " + VERSION + ")");
-            String kind = in.readUTF();
+            String kind = ModelFiles.readKind(source, in);
             if (!KIND.equals(kind)) throw new IOException(source + ": holds a " + kind + ", not a " + KIND);
             int count = in.readInt();
             if (count != 4) throw new IOException(source + ": expected 4 parameters, found " + count);
             DMatrixRMaj[] ms = new DMatrixRMaj[4];
-            for (int k = 0; k < 4; k++) {
-                String name = in.readUTF();
-                if (!NAMES.get(k).equals(name)) throw new IOException(source + ": expected parameter " + NAMES.get(k) + ", found " + name);
-                int rows = in.readInt();
-                int cols = in.readInt();
-                if (rows <= 0 || cols <= 0 || (long) rows * cols > 50_000_000L) {
-                    throw new IOException(source + ": parameter " + name + " has an impossible shape " + rows + "x" + cols);
-                }
-                ms[k] = new DMatrixRMaj(rows, cols);
-                for (int i = 0; i < rows * cols; i++) ms[k].data[i] = in.readDouble();
-            }
+            for (int k = 0; k < 4; k++) ms[k] = ModelFiles.readMatrix(source, in, NAMES.get(k));
             if (in.read() >= 0) throw new IOException(source + ": trailing bytes after the parameters");
             return new Parameters(ms[0], ms[1], ms[2], ms[3]);
         } catch (java.io.EOFException e) {

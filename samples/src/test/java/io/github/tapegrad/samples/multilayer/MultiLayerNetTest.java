@@ -159,11 +159,7 @@ class MultiLayerNetTest {
             MultiLayerNet net = new MultiLayerNet(c, rng);
             var opt = adam ? new Adam() : new Sgd(0.01);
             Trainer.Result r = Trainer.loop(300, 100, rng, data.train(), data.test(), new Trainer.Listener() {},
-                    (x, t) -> {
-                        double loss = net.gradient(x, t);
-                        opt.step(net.params());
-                        return loss;
-                    }, net::accuracy);
+                    net.step(opt), net::accuracy);
             double mean = 0;
             for (int i = 250; i < 300; i++) mean += r.losses()[i] / 50;
             finalLoss[run] = mean;

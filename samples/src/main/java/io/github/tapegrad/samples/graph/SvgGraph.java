@@ -36,6 +36,15 @@ public final class SvgGraph {
             }
             if (!changed) break;
         }
+        // sources (variables, constants) move right, next to their first consumer, as in the book's figures
+        java.util.Set<String> hasInput = new java.util.HashSet<>();
+        for (DotExport.GraphEdge e : graph.edges()) hasInput.add(e.to());
+        for (DotExport.GraphNode n : graph.nodes()) {
+            if (hasInput.contains(n.id())) continue;
+            int first = Integer.MAX_VALUE;
+            for (DotExport.GraphEdge e : graph.edges()) if (e.from().equals(n.id())) first = Math.min(first, column.get(e.to()));
+            if (first != Integer.MAX_VALUE) column.put(n.id(), first - 1);
+        }
         Map<Integer, Integer> rowsUsed = new HashMap<>();
         Map<String, int[]> pos = new HashMap<>();
         Map<String, DotExport.GraphNode> byId = new HashMap<>();

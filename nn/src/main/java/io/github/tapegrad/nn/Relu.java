@@ -45,7 +45,7 @@ public final class Relu implements Layer {
 
     @Override
     public DMatrixRMaj backward(DMatrixRMaj dout) {
-        Buffers.requireForward(name + "", mask);
+        Buffers.requireForward(name, mask);
         Buffers.requireSameShape(name, "dout", dout, out.numRows, out.numCols);
         dx.reshape(dout.numRows, dout.numCols);
         double[] g = dout.data;

@@ -62,8 +62,7 @@ public final class Var {
     // ------------------------------------------------------------------ binary, broadcasting
 
     private Var[] broadcastPair(String op, Var other) {
-        int[] s = value.rank() == other.value.rank() && Arrays.equals(shape(), other.shape())
-                ? shape() : Shapes.broadcast(op, shape(), other.shape());
+        int[] s = Shapes.broadcast(op, shape(), other.shape());
         return new Var[] {broadcastTo(s), other.broadcastTo(s)};
     }
 

@@ -141,7 +141,7 @@ public final class TwoLayerNet {
 
     /** Fraction of rows whose highest score is the label. */
     public double accuracy(DMatrixRMaj x, int[] t) {
-        return (double) correct(predict(x), t, 0) / x.numRows;
+        return (double) correct(predict(x), t) / x.numRows;
     }
 
     /** Rows evaluated per block in {@link #accuracy(MnistData)}: small enough to stay in cache-sized buffers. */
@@ -165,14 +165,14 @@ public final class TwoLayerNet {
                 int from = b * BLOCK;
                 int to = Math.min(n, from + BLOCK);
                 data.range(from, to, x);
-                count += correct(local.predict(x), data.labels(from, to), 0);
+                count += correct(local.predict(x), data.labels(from, to));
             }
             correct.addAndGet(count);
         });
         return (double) correct.get() / n;
     }
 
-    private static int correct(DMatrixRMaj scores, int[] t, int offset) {
+    private static int correct(DMatrixRMaj scores, int[] t) {
         int c = scores.numCols;
         int correct = 0;
         for (int r = 0; r < scores.numRows; r++) {
@@ -185,7 +185,7 @@ public final class TwoLayerNet {
                     best = j;
                 }
             }
-            if (best == t[offset + r]) correct++;
+            if (best == t[r]) correct++;
         }
         return correct;
     }

@@ -56,17 +56,36 @@ final class VectorGemm {
      * {@code packed[q·k·NR + p·NR + t] = B(p, q·NR + t)}, with zeros beyond column n.
      */
     static void packB(double[] b, int bRow, int bCol, int n, int k, double[] packed) {
+        if (bCol == 1) {
+            packRowMajorB(b, bRow, n, k, packed);
+            return;
+        }
         for (int q = 0, panels = panels(n); q < panels; q++) {
             int base = q * k * NR;
             int width = Math.min(NR, n - q * NR);
             for (int p = 0; p < k; p++) {
                 int dst = base + p * NR;
-                if (bCol == 1) {
-                    System.arraycopy(b, p * bRow + q * NR, packed, dst, width);
-                } else {
-                    for (int t = 0, src = p * bRow + q * NR * bCol; t < width; t++, src += bCol) packed[dst + t] = b[src];
-                }
+                for (int t = 0, src = p * bRow + q * NR * bCol; t < width; t++, src += bCol) packed[dst + t] = b[src];
                 for (int t = width; t < NR; t++) packed[dst + t] = 0.0;
+            }
+        }
+    }
+
+    /** {@link #packB} for a row-major B: each row p is read once, front to back, and copied a vector at a time. */
+    private static void packRowMajorB(double[] b, int bRow, int n, int k, double[] packed) {
+        int full = n / NR;
+        int rest = n - full * NR;
+        int panelSize = k * NR;
+        for (int p = 0; p < k; p++) {
+            int src = p * bRow;
+            int dst = p * NR;
+            for (int q = 0; q < full; q++, src += NR, dst += panelSize) {
+                DoubleVector.fromArray(S, b, src).intoArray(packed, dst);
+                DoubleVector.fromArray(S, b, src + L).intoArray(packed, dst + L);
+            }
+            if (rest > 0) {
+                for (int t = 0; t < rest; t++) packed[dst + t] = b[src + t];
+                for (int t = rest; t < NR; t++) packed[dst + t] = 0.0;
             }
         }
     }
@@ -100,13 +119,22 @@ final class VectorGemm {
 
     /** aPack[p·MR + r] = A(i + r, kb + p), zeros for rows beyond {@code rows}. */
     private static void packA(double[] a, int aRow, int aCol, int i, int rows, int kb, int kc, double[] aPack) {
-        for (int r = 0; r < MR; r++) {
-            if (r >= rows) {
-                for (int p = 0; p < kc; p++) aPack[p * MR + r] = 0.0;
-                continue;
+        if (rows == MR) {
+            // NOTE: p outer, rows inner: the writes are sequential, and the reads are six sequential streams (A) or six
+            // neighbours (Aᵀ); the other order wrote with a stride of six and cost almost half of the micro-kernel.
+            int r0 = i * aRow;
+            for (int p = 0, src = r0 + kb * aCol, dst = 0; p < kc; p++, src += aCol, dst += MR) {
+                aPack[dst] = a[src];
+                aPack[dst + 1] = a[src + aRow];
+                aPack[dst + 2] = a[src + 2 * aRow];
+                aPack[dst + 3] = a[src + 3 * aRow];
+                aPack[dst + 4] = a[src + 4 * aRow];
+                aPack[dst + 5] = a[src + 5 * aRow];
             }
-            int src = (i + r) * aRow + kb * aCol;
-            for (int p = 0; p < kc; p++, src += aCol) aPack[p * MR + r] = a[src];
+            return;
+        }
+        for (int p = 0; p < kc; p++) {
+            for (int r = 0; r < MR; r++) aPack[p * MR + r] = r < rows ? a[(i + r) * aRow + (kb + p) * aCol] : 0.0;
         }
     }
 

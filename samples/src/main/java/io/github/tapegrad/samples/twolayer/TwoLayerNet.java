@@ -145,7 +145,7 @@ public final class TwoLayerNet {
     }
 
     /** Rows evaluated per block in {@link #accuracy(MnistData)}: small enough to stay in cache-sized buffers. */
-    static final int BLOCK = 1000;
+    static final int BLOCK = 500;
 
     /**
      * Accuracy over a whole data set, in blocks of {@value #BLOCK} rows split over the cores by the engine's

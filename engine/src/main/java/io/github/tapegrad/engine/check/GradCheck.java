@@ -151,7 +151,8 @@ public final class GradCheck {
         }
     }
 
-    static double dot(Tensor a, Tensor b) {
+    /** ⟨a, b⟩ = Σ aᵢ·bᵢ for two tensors of the same shape. */
+    public static double dot(Tensor a, Tensor b) {
         Shapes.checkSame("dot", a.shape(), b.shape());
         double[] x = a.toArray();
         double[] y = b.toArray();

@@ -5,6 +5,7 @@ import io.github.tapegrad.engine.autodiff.Tape;
 import io.github.tapegrad.engine.autodiff.Var;
 import io.github.tapegrad.engine.check.GradCheck;
 import io.github.tapegrad.engine.check.InputReport;
+import io.github.tapegrad.engine.tensor.Shapes;
 import io.github.tapegrad.engine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,7 @@ public record DerivativeReport(String layer, List<InputReport> forward, List<Inp
     public static DerivativeReport of(LayerCase c) {
         Tensor[] inputs = c.inputArray();
         Tensor out = c.forward().apply(inputs);
+        Shapes.checkSame(c.layer() + " (dout vs output)", c.dout().shape(), out.shape());
         Tensor[] hand = c.backward().apply(inputs, c.dout());
 
         Tape tape = new Tape();
@@ -50,7 +52,7 @@ public record DerivativeReport(String layer, List<InputReport> forward, List<Inp
             String name = c.inputNames().get(i);
             int k = i;
             Tensor numeric = GradCheck.numericalGradient(
-                    args -> dot(c.dout(), c.forward().apply(args)), inputs, k, NUMERICAL.step());
+                    args -> GradCheck.dot(c.dout(), c.forward().apply(args)), inputs, k, NUMERICAL.step());
             Tensor b = tapeGrads.get(vars[i]);
             ab.add(InputReport.compareAnalytic(name, hand[i], b, ANALYTIC_RELATIVE));
             ac.add(InputReport.compare(name, hand[i], numeric, NUMERICAL));
@@ -58,17 +60,6 @@ public record DerivativeReport(String layer, List<InputReport> forward, List<Inp
             fb.add(InputReport.compareAnalytic(name, fusedGrads.get(vars[i]), b, ANALYTIC_RELATIVE));
         }
         return new DerivativeReport(c.layer(), fwd, ab, ac, bc, fb);
-    }
-
-    private static double dot(Tensor a, Tensor b) {
-        double[] x = a.toArray();
-        double[] y = b.toArray();
-        if (x.length != y.length) {
-            throw new IllegalArgumentException("dout has " + x.length + " elements but the output has " + y.length);
-        }
-        double s = 0;
-        for (int i = 0; i < x.length; i++) s += x[i] * y[i];
-        return s;
     }
 
     /** True when every comparison passed. */

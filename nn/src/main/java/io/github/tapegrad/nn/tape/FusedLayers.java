@@ -62,9 +62,6 @@ public final class FusedLayers {
 
     private static final CustomOp AFFINE = CustomOp.of("Affine", in -> {
         if (in[1].rank() != 2) throw new IllegalArgumentException("Affine: W must be rank 2, got " + java.util.Arrays.toString(in[1].shape()));
-        if (in[2].rank() > 2 || (in[2].rank() == 2 && in[2].dim(0) != 1) || in[2].rank() == 0) {
-            throw new IllegalArgumentException("Affine: b must have shape (M) or (1xM), got " + java.util.Arrays.toString(in[2].shape()));
-        }
         // the layer reads W, b and x in place: tensors are immutable, and this layer never updates its parameters
         Affine layer = new Affine("Affine", in[1].matrixView(), in[2].matrixView());
         int[] xShape = in[0].shape();

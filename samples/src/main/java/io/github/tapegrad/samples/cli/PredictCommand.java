@@ -58,8 +58,7 @@ public final class PredictCommand implements java.util.concurrent.Callable<Integ
         } else {
             p = net.multiLayer().probabilities(x);
         }
-        int best = 0;
-        for (int j = 1; j < p.numCols; j++) if (p.data[j] > p.data[best]) best = j;
+        int best = MnistData.argmax(p, 0);
         out.println("network: " + net.describe());
         out.printf(Locale.ROOT, "test image %d: label %d, predicted %d (%s)%n", image, test.label(image), best,
                 best == test.label(image) ? "correct" : "wrong");

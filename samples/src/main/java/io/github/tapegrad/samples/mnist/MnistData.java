@@ -111,6 +111,21 @@ public final class MnistData {
         for (int i = 0, n = (to - from) * features, src = from * features; i < n; i++) out[i] = SCALE[pixels[src + i] & 0xFF];
     }
 
+    /** The column of the first largest score in {@code row}: the predicted class. */
+    public static int argmax(DMatrixRMaj scores, int row) {
+        int c = scores.numCols;
+        int best = 0;
+        for (int j = 1; j < c; j++) if (scores.data[row * c + j] > scores.data[row * c + best]) best = j;
+        return best;
+    }
+
+    /** How many rows of {@code scores} predict the label of example {@code from + row}. */
+    public int countCorrect(DMatrixRMaj scores, int from) {
+        int correct = 0;
+        for (int r = 0; r < scores.numRows; r++) if (argmax(scores, r) == labels[from + r]) correct++;
+        return correct;
+    }
+
     /** Examples [from, to) as a tensor of shape (to − from, features). */
     public Tensor images(int from, int to) {
         DMatrixRMaj x = new DMatrixRMaj(1, 1);

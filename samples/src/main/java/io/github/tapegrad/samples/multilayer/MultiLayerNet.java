@@ -180,12 +180,7 @@ public final class MultiLayerNet {
         for (int from = 0; from < data.size(); from += 1000) {
             int to = Math.min(data.size(), from + 1000);
             data.range(from, to, x);
-            DMatrixRMaj s = predict(x);
-            for (int r = 0; r < s.numRows; r++) {
-                int best = 0;
-                for (int j = 1; j < s.numCols; j++) if (s.data[r * s.numCols + j] > s.data[r * s.numCols + best]) best = j;
-                if (best == data.label(from + r)) correct++;
-            }
+            correct += data.countCorrect(predict(x), from);
         }
         return (double) correct / data.size();
     }

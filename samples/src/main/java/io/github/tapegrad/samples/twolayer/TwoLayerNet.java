@@ -165,7 +165,7 @@ public final class TwoLayerNet {
                 int from = b * BLOCK;
                 int to = Math.min(n, from + BLOCK);
                 data.range(from, to, x);
-                count += correct(local.predict(x), data.labels(from, to));
+                count += data.countCorrect(local.predict(x), from);
             }
             correct.addAndGet(count);
         });
@@ -173,20 +173,8 @@ public final class TwoLayerNet {
     }
 
     private static int correct(DMatrixRMaj scores, int[] t) {
-        int c = scores.numCols;
         int correct = 0;
-        for (int r = 0; r < scores.numRows; r++) {
-            int best = 0;
-            double bestValue = scores.data[r * c];
-            for (int j = 1; j < c; j++) {
-                double v = scores.data[r * c + j];
-                if (v > bestValue) {
-                    bestValue = v;
-                    best = j;
-                }
-            }
-            if (best == t[r]) correct++;
-        }
+        for (int r = 0; r < scores.numRows; r++) if (MnistData.argmax(scores, r) == t[r]) correct++;
         return correct;
     }
 }

@@ -8,6 +8,10 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * Transposes are never built: EJML's {@code multTransA}, {@code multTransB} and {@code multTransAB} read
  * the operands in place. This is the single entry point for matrix products in tapegrad, so a faster kernel
  * can be dropped in behind it.
+ *
+ * <p>With the Vector API kernel, steps of the inner sum at which a block of six rows of op(a) is all zero are
+ * skipped when op(b) is finite; the result is the same value (see {@code VectorGemm}). Sparse inputs such as
+ * images are then up to twice as fast.
  */
 public final class Gemm {
     /** Below this many multiply-adds EJML's kernel is as fast: set-up costs dominate. */
@@ -46,12 +50,13 @@ public final class Gemm {
             return VectorGemm.packedSize(n, k);
         }
 
-        static void packB(double[] b, int bRow, int bCol, int n, int k, double[] packed) {
-            VectorGemm.packB(b, bRow, bCol, n, k, packed);
+        static boolean packB(double[] b, int bRow, int bCol, int n, int k, double[] packed) {
+            return VectorGemm.packB(b, bRow, bCol, n, k, packed);
         }
 
-        static void mult(double[] a, int aRow, int aCol, double[] packed, double[] c, int n, int k, int from, int to) {
-            VectorGemm.mult(a, aRow, aCol, packed, c, n, k, from, to);
+        static void mult(double[] a, int aRow, int aCol, double[] packed, double[] c, int n, int k, int from, int to,
+                boolean skipZeroSteps) {
+            VectorGemm.mult(a, aRow, aCol, packed, c, n, k, from, to, skipZeroSteps);
         }
     }
 
@@ -67,16 +72,17 @@ public final class Gemm {
         int n;
         int k;
         double[] packed = new double[0];
+        boolean bFinite;
 
         void pack() {
             int size = VectorKernel.packedSize(n, k);
             if (packed.length < size) packed = new double[size];
-            VectorKernel.packB(b, bRow, bCol, n, k, packed);
+            bFinite = VectorKernel.packB(b, bRow, bCol, n, k, packed);
         }
 
         @Override
         public void run(int from, int to) {
-            VectorKernel.mult(a, aRow, aCol, packed, c, n, k, from, to);
+            VectorKernel.mult(a, aRow, aCol, packed, c, n, k, from, to, bFinite);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.github.tapegrad.engine.tensor;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -19,6 +20,11 @@ import jdk.incubator.vector.VectorSpecies;
  * between p-blocks), whichever block shape or thread computes it. Results therefore do not depend on how rows are
  * split across threads.
  *
+ * <p>Zero skipping: a step p at which all MR rows of the A block are zero is left out of the chain when every entry
+ * of B is finite. That changes no value: fma(±0, b, c) = c exactly for finite b (up to the sign of a zero c). With
+ * a non-finite B nothing is skipped, so 0·∞ still gives NaN. Inputs such as MNIST images (81% zeros, 56% of
+ * 6-row steps all zero) then cost about half the multiply-adds.
+ *
  * <p>Loaded only when the {@code jdk.incubator.vector} module is present (see {@link Gemm}).
  */
 final class VectorGemm {
@@ -30,9 +36,15 @@ final class VectorGemm {
     static final int NR = 2 * L;
     /** Steps of p per block. */
     static final int KC = 256;
-    /** Per thread: the packed A block and the scratch for partial blocks. */
-    private static final ThreadLocal<double[][]> BUFFERS =
-            ThreadLocal.withInitial(() -> new double[][] {new double[MR * KC], new double[0]});
+    private static final DoubleVector ZERO = DoubleVector.zero(S);
+    /** Per thread: the packed A block, the scratch for partial blocks, and the kept steps of the block. */
+    private static final class Buffers {
+        final double[] aPack = new double[MR * KC];
+        final int[] steps = new int[KC];
+        double[] partial = new double[0];
+    }
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
     private VectorGemm() {}
 
@@ -54,59 +66,83 @@ final class VectorGemm {
     /**
      * Packs B (k×n, element (p, j) at {@code b[p·bRow + j·bCol]}, so B or Bᵀ) into panels of NR columns,
      * {@code packed[q·k·NR + p·NR + t] = B(p, q·NR + t)}, with zeros beyond column n.
+     *
+     * @return whether every entry of B is finite (then zero steps of A may be skipped)
      */
-    static void packB(double[] b, int bRow, int bCol, int n, int k, double[] packed) {
-        if (bCol == 1) {
-            packRowMajorB(b, bRow, n, k, packed);
-            return;
-        }
+    static boolean packB(double[] b, int bRow, int bCol, int n, int k, double[] packed) {
+        if (bCol == 1) return packRowMajorB(b, bRow, n, k, packed);
+        // NOTE: x·0 is 0 for finite x and NaN for ±∞ or NaN, so one sum tells whether all of B is finite
+        double probe = 0.0;
         for (int q = 0, panels = panels(n); q < panels; q++) {
             int base = q * k * NR;
             int width = Math.min(NR, n - q * NR);
             for (int p = 0; p < k; p++) {
                 int dst = base + p * NR;
-                for (int t = 0, src = p * bRow + q * NR * bCol; t < width; t++, src += bCol) packed[dst + t] = b[src];
+                for (int t = 0, src = p * bRow + q * NR * bCol; t < width; t++, src += bCol) {
+                    double v = b[src];
+                    packed[dst + t] = v;
+                    probe += v * 0.0;
+                }
                 for (int t = width; t < NR; t++) packed[dst + t] = 0.0;
             }
         }
+        return probe == 0.0;
     }
 
     /** {@link #packB} for a row-major B: each row p is read once, front to back, and copied a vector at a time. */
-    private static void packRowMajorB(double[] b, int bRow, int n, int k, double[] packed) {
+    private static boolean packRowMajorB(double[] b, int bRow, int n, int k, double[] packed) {
         int full = n / NR;
         int rest = n - full * NR;
         int panelSize = k * NR;
+        DoubleVector probe = ZERO;
+        double tailProbe = 0.0;
         for (int p = 0; p < k; p++) {
             int src = p * bRow;
             int dst = p * NR;
             for (int q = 0; q < full; q++, src += NR, dst += panelSize) {
-                DoubleVector.fromArray(S, b, src).intoArray(packed, dst);
-                DoubleVector.fromArray(S, b, src + L).intoArray(packed, dst + L);
+                DoubleVector v0 = DoubleVector.fromArray(S, b, src);
+                DoubleVector v1 = DoubleVector.fromArray(S, b, src + L);
+                v0.intoArray(packed, dst);
+                v1.intoArray(packed, dst + L);
+                probe = v0.fma(ZERO, probe);
+                probe = v1.fma(ZERO, probe);
             }
             if (rest > 0) {
-                for (int t = 0; t < rest; t++) packed[dst + t] = b[src + t];
+                for (int t = 0; t < rest; t++) {
+                    double v = b[src + t];
+                    packed[dst + t] = v;
+                    tailProbe += v * 0.0;
+                }
                 for (int t = rest; t < NR; t++) packed[dst + t] = 0.0;
             }
         }
+        return probe.reduceLanes(VectorOperators.ADD) + tailProbe == 0.0;
     }
 
-    static void mult(double[] a, int aRow, int aCol, double[] packed, double[] c, int n, int k, int rowFrom, int rowTo) {
+    /**
+     * Rows [rowFrom, rowTo) of C = A·B, B packed by {@link #packB}.
+     *
+     * @param skipZeroSteps leave out steps where all rows of an A block are zero; only when B is finite
+     */
+    static void mult(double[] a, int aRow, int aCol, double[] packed, double[] c, int n, int k, int rowFrom, int rowTo,
+            boolean skipZeroSteps) {
         int panels = panels(n);
         int fullPanels = n / NR;
-        double[][] buffers = BUFFERS.get();
-        double[] aPack = buffers[0];
-        if (buffers[1].length < panels * MR * NR) buffers[1] = new double[panels * MR * NR];
-        double[] partial = buffers[1];
+        Buffers buffers = BUFFERS.get();
+        double[] aPack = buffers.aPack;
+        int[] steps = buffers.steps;
+        if (buffers.partial.length < panels * MR * NR) buffers.partial = new double[panels * MR * NR];
+        double[] partial = buffers.partial;
         for (int i = rowFrom; i < rowTo; i += MR) {
             int rows = Math.min(MR, rowTo - i);
             for (int kb = 0; kb < k; kb += KC) {
                 int kc = Math.min(KC, k - kb);
-                packA(a, aRow, aCol, i, rows, kb, kc, aPack);
+                int kept = packA(a, aRow, aCol, i, rows, kb, kc, skipZeroSteps, aPack, steps);
                 for (int q = 0; q < panels; q++) {
                     // NOTE: a block that C cannot hold whole (last rows, last columns) goes through a scratch block,
                     // computed by the same chain of fused multiply-adds, and only its valid part is copied out.
-                    if (rows == MR && q < fullPanels) micro(aPack, packed, q * k * NR + kb * NR, c, i * n + q * NR, n, kc, kb > 0);
-                    else micro(aPack, packed, q * k * NR + kb * NR, partial, q * MR * NR, NR, kc, kb > 0);
+                    if (rows == MR && q < fullPanels) micro(aPack, steps, kept, packed, q * k * NR + kb * NR, c, i * n + q * NR, n, kb > 0);
+                    else micro(aPack, steps, kept, packed, q * k * NR + kb * NR, partial, q * MR * NR, NR, kb > 0);
                 }
             }
             for (int q = 0; q < panels; q++) {
@@ -117,28 +153,53 @@ final class VectorGemm {
         }
     }
 
-    /** aPack[p·MR + r] = A(i + r, kb + p), zeros for rows beyond {@code rows}. */
-    private static void packA(double[] a, int aRow, int aCol, int i, int rows, int kb, int kc, double[] aPack) {
+    /**
+     * Packs an A block, aPack[p·MR + r] = A(i + r, kb + p) (zeros for rows beyond {@code rows}), and lists the steps
+     * to compute: steps[j] = p for the j-th step kept. Returns the number of steps kept.
+     */
+    private static int packA(double[] a, int aRow, int aCol, int i, int rows, int kb, int kc, boolean skipZeroSteps,
+            double[] aPack, int[] steps) {
+        int kept = 0;
         if (rows == MR) {
             // NOTE: p outer, rows inner: the writes are sequential, and the reads are six sequential streams (A) or six
             // neighbours (Aᵀ); the other order wrote with a stride of six and cost almost half of the micro-kernel.
-            int r0 = i * aRow;
-            for (int p = 0, src = r0 + kb * aCol, dst = 0; p < kc; p++, src += aCol, dst += MR) {
-                aPack[dst] = a[src];
-                aPack[dst + 1] = a[src + aRow];
-                aPack[dst + 2] = a[src + 2 * aRow];
-                aPack[dst + 3] = a[src + 3 * aRow];
-                aPack[dst + 4] = a[src + 4 * aRow];
-                aPack[dst + 5] = a[src + 5 * aRow];
+            // Every step is packed in place and listed, then the list entry is kept or overwritten by the next
+            // step: one store at a data-dependent index, no branch on the data.
+            for (int p = 0, src = i * aRow + kb * aCol, dst = 0; p < kc; p++, src += aCol, dst += MR) {
+                double v0 = a[src];
+                double v1 = a[src + aRow];
+                double v2 = a[src + 2 * aRow];
+                double v3 = a[src + 3 * aRow];
+                double v4 = a[src + 4 * aRow];
+                double v5 = a[src + 5 * aRow];
+                aPack[dst] = v0;
+                aPack[dst + 1] = v1;
+                aPack[dst + 2] = v2;
+                aPack[dst + 3] = v3;
+                aPack[dst + 4] = v4;
+                aPack[dst + 5] = v5;
+                steps[kept] = p;
+                boolean zero = v0 == 0.0 & v1 == 0.0 & v2 == 0.0 & v3 == 0.0 & v4 == 0.0 & v5 == 0.0;
+                kept += skipZeroSteps & zero ? 0 : 1;
             }
-            return;
+            return kept;
         }
         for (int p = 0; p < kc; p++) {
-            for (int r = 0; r < MR; r++) aPack[p * MR + r] = r < rows ? a[(i + r) * aRow + (kb + p) * aCol] : 0.0;
+            boolean zero = true;
+            for (int r = 0; r < MR; r++) {
+                double v = r < rows ? a[(i + r) * aRow + (kb + p) * aCol] : 0.0;
+                aPack[p * MR + r] = v;
+                zero &= v == 0.0;
+            }
+            steps[kept] = p;
+            kept += skipZeroSteps & zero ? 0 : 1;
         }
+        return kept;
     }
 
-    private static void micro(double[] ap, double[] bp, int bOff, double[] c, int cOff, int n, int kc, boolean accumulate) {
+    /** C block (MR×NR at cOff, row stride n) = or += Σ over the kept steps p of aPack column p ⊗ B panel row p. */
+    private static void micro(double[] ap, int[] steps, int kept, double[] bp, int bOff, double[] c, int cOff, int n,
+            boolean accumulate) {
         DoubleVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (accumulate) {
             c00 = DoubleVector.fromArray(S, c, cOff);
@@ -167,7 +228,8 @@ final class VectorGemm {
             c50 = c00;
             c51 = c00;
         }
-        for (int p = 0; p < kc; p++) {
+        for (int j = 0; j < kept; j++) {
+            int p = steps[j];
             int b = bOff + p * NR;
             int a = p * MR;
             DoubleVector b0 = DoubleVector.fromArray(S, bp, b);

@@ -30,7 +30,7 @@ class GemmProperties {
             Random r = new Random(seed);
             boolean transA = r.nextBoolean();
             boolean transB = r.nextInt(3) == 0;
-            DMatrixRMaj a = random(r, transA ? k : m, transA ? m : k);
+            DMatrixRMaj a = r.nextBoolean() ? random(r, transA ? k : m, transA ? m : k) : sparse(r, transA ? k : m, transA ? m : k, transA);
             DMatrixRMaj b = random(r, transB ? n : k, transB ? k : n);
             DMatrixRMaj fast = new DMatrixRMaj(1, 1);
             Gemm.mult(a, transA, b, transB, fast);
@@ -68,6 +68,69 @@ class GemmProperties {
             double[] expected = java.util.Arrays.copyOfRange(whole.data, i * 50, i * 50 + 50);
             assertArrayEquals(expected, one.data, 0.0, "row " + i);
         }
+    }
+
+    /**
+     * Zero skipping leaves every value unchanged (bit for bit, up to the sign of a zero): the same product through the
+     * kernel with skipping switched off, on inputs with whole zero steps, zero rows and scattered zeros.
+     */
+    @Test
+    void skippingZeroStepsChangesNoValue() {
+        TensorGens.qt(200).forAll(dims(40), integers().between(1, 300), dims(60), longs().all()).checkAssert((m, k, n, seed) -> {
+            Random r = new Random(seed);
+            boolean transA = r.nextBoolean();
+            DMatrixRMaj a = sparse(r, transA ? k : m, transA ? m : k, transA);
+            DMatrixRMaj b = random(r, k, n);
+            double[] packed = new double[VectorGemm.packedSize(n, k)];
+            assertTrue(VectorGemm.packB(b.data, n, 1, n, k, packed), "a finite B must allow skipping");
+            double[] skipped = new double[m * n];
+            double[] full = new double[m * n];
+            VectorGemm.mult(a.data, transA ? 1 : k, transA ? m : 1, packed, skipped, n, k, 0, m, true);
+            VectorGemm.mult(a.data, transA ? 1 : k, transA ? m : 1, packed, full, n, k, 0, m, false);
+            for (int i = 0; i < m * n; i++) {
+                int at = i;
+                assertTrue(full[i] == skipped[i], () -> String.format("(%dx%d)·(%dx%d) transA=%s: at [%d, %d]: skipping %.17g,"
+                        + " full chain %.17g", m, k, k, n, transA, at / n, at % n, skipped[at], full[at]));
+            }
+        });
+    }
+
+    /** 0·∞ is NaN: a zero step of A is not skipped when B holds an infinity or a NaN there. */
+    @Test
+    void zeroStepsAreNotSkippedWhenBIsNotFinite() {
+        for (double bad : new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN}) {
+            for (boolean transB : new boolean[] {false, true}) {
+                Random r = new Random(3);
+                DMatrixRMaj a = random(r, 12, 40);
+                for (int i = 0; i < 12; i++) a.set(i, 7, 0.0);
+                DMatrixRMaj b = random(r, 40, 30);
+                b.set(7, 29, bad);
+                if (transB) b = CommonOps_DDRM.transpose(b, null);
+                DMatrixRMaj out = new DMatrixRMaj(1, 1);
+                Gemm.mult(a, false, b, transB, out);
+                for (int i = 0; i < 12; i++) {
+                    assertTrue(Double.isNaN(out.get(i, 29)), "B[7, 29] = " + bad + " transB=" + transB + ": row " + i + " gave " + out.get(i, 29));
+                }
+            }
+        }
+    }
+
+    /** Mostly zeros, with some rows (of A as used) and some inner steps all zero. */
+    private static DMatrixRMaj sparse(Random r, int rows, int cols, boolean transposed) {
+        DMatrixRMaj m = random(r, rows, cols);
+        double density = r.nextDouble();
+        for (int i = 0; i < m.data.length; i++) if (r.nextDouble() > density) m.data[i] = 0.0;
+        int steps = transposed ? rows : cols;
+        int usedRows = transposed ? cols : rows;
+        for (int p = 0; p < steps; p++) {
+            if (r.nextInt(3) > 0) continue;
+            for (int i = 0; i < usedRows; i++) m.data[transposed ? p * cols + i : i * cols + p] = 0.0;
+        }
+        if (r.nextBoolean()) {
+            int row = r.nextInt(usedRows);
+            for (int p = 0; p < steps; p++) m.data[transposed ? p * cols + row : row * cols + p] = 0.0;
+        }
+        return m;
     }
 
     private static void multiply(DMatrixRMaj a, boolean ta, DMatrixRMaj b, boolean tb, DMatrixRMaj out) {

@@ -36,7 +36,6 @@ final class VectorGemm {
     static final int NR = 2 * L;
     /** Steps of p per block. */
     static final int KC = 256;
-    private static final DoubleVector ZERO = DoubleVector.zero(S);
     /** Per thread: the packed A block, the scratch for partial blocks, and the kept steps of the block. */
     private static final class Buffers {
         final double[] aPack = new double[MR * KC];
@@ -94,7 +93,7 @@ final class VectorGemm {
         int full = n / NR;
         int rest = n - full * NR;
         int panelSize = k * NR;
-        DoubleVector probe = ZERO;
+        DoubleVector probe = DoubleVector.zero(S);
         double tailProbe = 0.0;
         for (int p = 0; p < k; p++) {
             int src = p * bRow;
@@ -104,8 +103,8 @@ final class VectorGemm {
                 DoubleVector v1 = DoubleVector.fromArray(S, b, src + L);
                 v0.intoArray(packed, dst);
                 v1.intoArray(packed, dst + L);
-                probe = v0.fma(ZERO, probe);
-                probe = v1.fma(ZERO, probe);
+                // x − x is 0 for finite x and NaN otherwise (binary lanewise ops, which C2 always compiles to vector code)
+                probe = probe.add(v0.sub(v0)).add(v1.sub(v1));
             }
             if (rest > 0) {
                 for (int t = 0; t < rest; t++) {

@@ -1,15 +1,19 @@
 package io.github.tapegrad.engine.tensor;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Splits a row range over the calling thread and persistent worker threads (one per extra core).
  *
  * <p>Handing work to a thread pool costs tens of microseconds, a large part of one training step's product, so
- * workers spin briefly before parking and a hand-off allocates nothing. Only one split runs at a time: a caller
- * that finds the workers busy (another thread's split) does its whole range itself. Splits never change results:
- * callers guarantee that each output row is computed the same way whichever thread computes it.
+ * workers spin briefly before parking and a hand-off allocates nothing. The range is cut into a few chunks per
+ * thread that the threads take in turn, so a thread that the operating system (or the hypervisor) holds back
+ * leaves its chunks to the others instead of making them wait; a worker that has not started by the time the
+ * chunks are gone is called off. Only one split runs at a time: a caller that finds the workers busy (another
+ * thread's split) does its whole range itself. Splits never change results: callers guarantee that each output
+ * row is computed the same way whichever thread computes it.
  */
 public final class Parallel {
     /** Work to be done on rows [from, to). */
@@ -21,10 +25,19 @@ public final class Parallel {
 
     private static final int THREADS = Math.max(1, Integer.getInteger("tapegrad.threads",
             Runtime.getRuntime().availableProcessors()));
+    /** Chunks per thread: enough to even out a late thread, few enough that taking one costs nothing. */
+    static final int CHUNKS_PER_THREAD = 4;
     private static final Worker[] WORKERS = new Worker[THREADS - 1];
     private static final AtomicBoolean BUSY = new AtomicBoolean();
     /** About 0.2 ms of spinning: longer than the gap between the products of one training step. */
     private static final int SPINS = 20_000;
+
+    /** The split in progress (guarded by {@link #BUSY}). */
+    private static final AtomicInteger NEXT_CHUNK = new AtomicInteger();
+    private static RangeTask task;
+    private static int rows;
+    private static int chunkRows;
+    private static int chunks;
 
     static {
         for (int i = 0; i < WORKERS.length; i++) {
@@ -41,47 +54,60 @@ public final class Parallel {
     }
 
     /**
-     * Runs {@code task} over [0, rows) split in contiguous chunks whose starts are multiples of {@code align}, one per
-     * thread, the calling thread taking the first. Nested calls (from inside a task) and calls while another thread's
-     * split is running do their whole range on the calling thread. A task's exception is rethrown.
+     * Runs {@code task} over [0, rows) in contiguous chunks whose starts are multiples of {@code align}, spread over
+     * the calling thread and the workers. Nested calls (from inside a task) and calls while another thread's split
+     * is running do their whole range on the calling thread. A task's exception is rethrown.
      */
     public static void forRows(int rows, int align, RangeTask task) {
-        int parts = Math.min(THREADS, Math.max(1, rows / Math.max(1, align)));
-        if (parts <= 1 || !BUSY.compareAndSet(false, true)) {
+        int step = Math.max(1, align);
+        int units = (rows + step - 1) / step;
+        int wanted = Math.min(units, THREADS * CHUNKS_PER_THREAD);
+        if (THREADS == 1 || units < 2 || !BUSY.compareAndSet(false, true)) {
             task.run(0, rows);
             return;
         }
         try {
-            int chunk = ((rows + parts - 1) / parts + align - 1) / align * align;
-            int posted = 0;
-            for (int w = 0; w < parts - 1; w++) {
-                int from = Math.min(rows, (w + 1) * chunk);
-                int to = Math.min(rows, from + chunk);
-                if (from < to) {
-                    WORKERS[w].post(task, from, to);
-                    posted++;
-                }
-            }
-            task.run(0, Math.min(rows, chunk));
+            Parallel.task = task;
+            Parallel.rows = rows;
+            Parallel.chunkRows = (units + wanted - 1) / wanted * step;
+            Parallel.chunks = (rows + chunkRows - 1) / chunkRows;
+            NEXT_CHUNK.set(0);
+            int helpers = Math.min(WORKERS.length, chunks - 1);
+            for (int w = 0; w < helpers; w++) WORKERS[w].post();
             Throwable failure = null;
-            for (int w = 0; w < posted; w++) {
-                Throwable t = WORKERS[w].await();
+            try {
+                runChunks();
+            } catch (RuntimeException | Error e) {
+                failure = e;
+                NEXT_CHUNK.set(Integer.MAX_VALUE / 2);    // the others stop after their current chunk
+            }
+            for (int w = 0; w < helpers; w++) {
+                Throwable t = WORKERS[w].finish();
                 if (failure == null) failure = t;
             }
             if (failure instanceof RuntimeException e) throw e;
             if (failure instanceof Error e) throw e;
             if (failure != null) throw new IllegalStateException(failure);
         } finally {
+            Parallel.task = null;
             BUSY.set(false);
         }
     }
 
+    /** Takes chunks of the current split until none is left. */
+    private static void runChunks() {
+        for (int c; (c = NEXT_CHUNK.getAndIncrement()) < chunks; ) {
+            int from = c * chunkRows;
+            task.run(from, Math.min(rows, from + chunkRows));
+        }
+    }
+
     private static final class Worker extends Thread {
-        private volatile long posted;
-        private volatile long done;
-        private RangeTask task;
-        private int from;
-        private int to;
+        private static final int IDLE = 0;
+        private static final int POSTED = 1;
+        private static final int RUNNING = 2;
+        /** IDLE → POSTED by the caller; POSTED → RUNNING by the worker, or POSTED → IDLE when the caller calls it off. */
+        private final AtomicInteger state = new AtomicInteger(IDLE);
         private Throwable failure;
 
         Worker(String name) {
@@ -89,39 +115,35 @@ public final class Parallel {
             setDaemon(true);
         }
 
-        void post(RangeTask t, int f, int e) {
-            task = t;
-            from = f;
-            to = e;
+        void post() {
             failure = null;
-            posted = posted + 1;     // volatile write publishes the fields above
+            state.set(POSTED);       // volatile write publishes the split's fields
             LockSupport.unpark(this);
         }
 
-        Throwable await() {
-            long target = posted;
-            while (done != target) Thread.onSpinWait();
-            task = null;
+        /** Calls the worker off if it has not started, else waits until it is done; returns its failure. */
+        Throwable finish() {
+            if (state.compareAndSet(POSTED, IDLE)) return null;
+            while (state.get() != IDLE) Thread.onSpinWait();
             return failure;
         }
 
         @Override
         public void run() {
-            long seen = 0;
             while (true) {
                 int spins = 0;
-                long p;
-                while ((p = posted) == seen) {
+                while (state.get() != POSTED) {
                     if (++spins < SPINS) Thread.onSpinWait();
                     else LockSupport.park(this);
                 }
-                seen = p;
+                if (!state.compareAndSet(POSTED, RUNNING)) continue;      // called off
                 try {
-                    task.run(from, to);
+                    runChunks();
                 } catch (Throwable t) {
                     failure = t;
+                    NEXT_CHUNK.set(Integer.MAX_VALUE / 2);
                 }
-                done = p;            // volatile write publishes the results
+                state.set(IDLE);     // volatile write publishes the results
             }
         }
     }

@@ -133,6 +133,36 @@ class GemmProperties {
         return m;
     }
 
+    /**
+     * Once the JIT has compiled the kernel, a product allocates nothing: the training step relies on it. Code the JIT
+     * cannot turn into vector instructions allocates a Java object per vector (a vector carried across loop
+     * iterations did, in the packing of B). The shapes are the book's first layer (batch 100, 784 inputs, 50 hidden
+     * units) and its backward products; the test gives the JIT up to 40 windows of 50 steps, and fails if no window
+     * is free of allocation on this thread.
+     */
+    @Test
+    void productsAllocateNothingOnceCompiled() {
+        var bean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        Random r = new Random(5);
+        DMatrixRMaj x = random(r, 100, 784);
+        DMatrixRMaj w = random(r, 784, 50);
+        DMatrixRMaj dout = random(r, 100, 50);
+        DMatrixRMaj out = new DMatrixRMaj(100, 50);
+        DMatrixRMaj dw = new DMatrixRMaj(784, 50);
+        DMatrixRMaj dx = new DMatrixRMaj(100, 784);
+        long least = Long.MAX_VALUE;
+        for (int window = 0; window < 40 && least > 0; window++) {
+            long before = bean.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 50; i++) {
+                Gemm.mult(x, false, w, false, out);
+                Gemm.mult(x, true, dout, false, dw);
+                Gemm.mult(dout, false, w, true, dx);
+            }
+            least = Math.min(least, bean.getCurrentThreadAllocatedBytes() - before);
+        }
+        assertTrue(least == 0, "every window of 50 steps allocated; the least was " + least + " bytes");
+    }
+
     private static void multiply(DMatrixRMaj a, boolean ta, DMatrixRMaj b, boolean tb, DMatrixRMaj out) {
         if (!ta && !tb) CommonOps_DDRM.mult(a, b, out);
         else if (ta && !tb) CommonOps_DDRM.multTransA(a, b, out);

@@ -114,10 +114,21 @@ public final class Affine implements Layer {
      * @return dx, owned by the layer, valid until its next backward
      */
     public DMatrixRMaj backwardInput(DMatrixRMaj dout) {
+        return backwardInput(dout, dx);
+    }
+
+    /**
+     * Computes only dx = dout·Wᵀ, into the caller's buffer.
+     *
+     * @param dout gradient with respect to the output. Not modified.
+     * @param dxOut reshaped to x's shape (N×D). Modified.
+     * @return {@code dxOut}
+     */
+    public DMatrixRMaj backwardInput(DMatrixRMaj dout, DMatrixRMaj dxOut) {
         Buffers.requireForward(name, x);
         Buffers.requireSameShape(name, "dout", dout, x.numRows, w.numCols);
-        Gemm.mult(dout, false, w, true, dx);
-        return dx;
+        Gemm.mult(dout, false, w, true, dxOut);
+        return dxOut;
     }
 
     /**

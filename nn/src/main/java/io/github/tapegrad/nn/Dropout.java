@@ -79,6 +79,11 @@ public final class Dropout implements Layer {
 
     @Override
     public DMatrixRMaj backward(DMatrixRMaj dout) {
+        return backward(dout, dx);
+    }
+
+    @Override
+    public DMatrixRMaj backward(DMatrixRMaj dout, DMatrixRMaj dx) {
         Buffers.requireForward(name, forwardDone ? out : null);
         Buffers.requireSameShape(name, "dout", dout, out.numRows, out.numCols);
         dx.reshape(dout.numRows, dout.numCols);

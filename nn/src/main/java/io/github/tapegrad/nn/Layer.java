@@ -35,6 +35,21 @@ public interface Layer {
      */
     DMatrixRMaj backward(DMatrixRMaj dout);
 
+    /**
+     * Backward into a buffer of the caller's instead of the layer's own, for a caller that keeps dx beyond the layer's
+     * next backward (the tape's fused ops hand it to an immutable tensor). The default runs
+     * {@link #backward(DMatrixRMaj)}, which also overwrites the layer's own buffer, and copies its result; Relu,
+     * Sigmoid and Dropout write {@code dx} directly and leave their own buffer alone.
+     *
+     * @param dout gradient with respect to the output, of the output's shape. Not modified.
+     * @param dx   reshaped to the input's shape and filled with the gradient. Modified.
+     * @return {@code dx}
+     */
+    default DMatrixRMaj backward(DMatrixRMaj dout, DMatrixRMaj dx) {
+        dx.setTo(backward(dout));
+        return dx;
+    }
+
     /** Forward on a tensor of any rank ≥ 1 (rows = product of the leading dimensions); returns a fresh tensor. */
     default Tensor forward(Tensor x) {
         return Buffers.toTensor(forward(Buffers.rowsOf(name(), x)), x.shape());

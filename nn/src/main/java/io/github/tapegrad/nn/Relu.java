@@ -45,6 +45,11 @@ public final class Relu implements Layer {
 
     @Override
     public DMatrixRMaj backward(DMatrixRMaj dout) {
+        return backward(dout, dx);
+    }
+
+    @Override
+    public DMatrixRMaj backward(DMatrixRMaj dout, DMatrixRMaj dx) {
         Buffers.requireForward(name, mask);
         Buffers.requireSameShape(name, "dout", dout, out.numRows, out.numCols);
         dx.reshape(dout.numRows, dout.numCols);

@@ -51,6 +51,38 @@ class LayerExamplesTest {
         assertArrayEquals(copy.data, dout.data, "the book's Relu.backward writes zeros into dout; ours must not");
     }
 
+    /**
+     * backward(dout, dx) writes the same gradient as backward(dout) into the caller's buffer and leaves the layer's
+     * own buffer alone (the fused ops keep dx after the layer's next backward).
+     */
+    @Test
+    void backwardIntoACallerBufferMatchesTheLayersOwn() {
+        DMatrixRMaj x = new DMatrixRMaj(new double[][] {{-1, 2, 0.5}, {3, -4, 0}});
+        DMatrixRMaj dout = new DMatrixRMaj(new double[][] {{0.1, -0.2, 0.3}, {0.4, 0.5, -0.6}});
+        DMatrixRMaj other = new DMatrixRMaj(new double[][] {{7, 7, 7}, {7, 7, 7}});
+        Layer[] layers = {new Relu(), new Sigmoid(), new Dropout("Dropout", 0.5, new java.util.Random(3))};
+        for (Layer layer : layers) {
+            layer.forward(x);
+            DMatrixRMaj own = layer.backward(dout);
+            DMatrixRMaj expected = own.copy();
+            DMatrixRMaj mine = layer.backward(other, new DMatrixRMaj(1, 1));
+            assertArrayEquals(expected.data, own.data, 0.0, layer.name() + ": backward(dout, dx) wrote into the layer's buffer");
+            DMatrixRMaj again = layer.backward(dout, new DMatrixRMaj(5, 5));
+            assertEquals(2, again.numRows, layer.name());
+            assertEquals(3, again.numCols, layer.name());
+            assertArrayEquals(expected.data, java.util.Arrays.copyOf(again.data, 6), 0.0, layer.name());
+            assertFalse(java.util.Arrays.equals(expected.data, java.util.Arrays.copyOf(mine.data, 6)), layer.name() + ": dout ignored");
+        }
+        Affine affine = new Affine("Affine", new DMatrixRMaj(new double[][] {{1, 2}, {3, 4}, {5, 6}}), new DMatrixRMaj(1, 2));
+        affine.forward(x);
+        DMatrixRMaj dy = new DMatrixRMaj(new double[][] {{1, -1}, {0.5, 2}});
+        DMatrixRMaj own = affine.backwardInput(dy).copy();
+        DMatrixRMaj mine = affine.backwardInput(dy, new DMatrixRMaj(1, 1));
+        assertArrayEquals(own.data, mine.data, 0.0, "Affine dx into a caller's buffer");
+        assertEquals(2, mine.numRows);
+        assertEquals(3, mine.numCols);
+    }
+
     @Test
     void sigmoidAtExtremes() {
         Sigmoid s = new Sigmoid();

@@ -47,8 +47,8 @@ public final class FusedLayers {
 
     /**
      * A single-input, shape-preserving layer as an op. NOTE: the forward buffer belongs to this application's own
-     * layer, which never runs forward again, so it is handed to the output tensor without a copy; backward results
-     * are copied, because a tape may ask for gradients more than once.
+     * layer, which never runs forward again, so it is handed to the output tensor without a copy; each backward call
+     * writes into a fresh buffer (a tape may ask for gradients more than once), also handed over without a copy.
      */
     private static CustomOp elementwise(String name, java.util.function.Supplier<io.github.tapegrad.nn.Layer> make) {
         return CustomOp.of(name, in -> {
@@ -56,7 +56,7 @@ public final class FusedLayers {
             int[] shape = in[0].shape();
             Tensor out = Tensor.wrap(layer.forward(in[0].matrixView())).reshape(shape);
             return new CustomOp.Result(out, (g, needs) ->
-                    new Tensor[] {Tensor.fromMatrix(layer.backward(g.matrixView())).reshape(shape)});
+                    new Tensor[] {Tensor.wrap(layer.backward(g.matrixView(), new DMatrixRMaj(1, 1))).reshape(shape)});
         });
     }
 
@@ -70,7 +70,7 @@ public final class FusedLayers {
         return new CustomOp.Result(out, (g, needs) -> {
             DMatrixRMaj gm = g.matrixView();
             // an input gradient nobody wants (the first layer's) is skipped: no dout·Wᵀ
-            Tensor dx = needs[0] ? Tensor.fromMatrix(layer.backwardInput(gm)).reshape(xShape) : null;
+            Tensor dx = needs[0] ? Tensor.wrap(layer.backwardInput(gm, new DMatrixRMaj(1, 1))).reshape(xShape) : null;
             // fresh buffers per backward call, handed to the result tensors without a copy
             DMatrixRMaj dW = new DMatrixRMaj(1, 1);
             DMatrixRMaj db = new DMatrixRMaj(1, 1);
@@ -104,7 +104,7 @@ public final class FusedLayers {
             int[] shape = in[0].shape();
             Tensor out = Tensor.wrap(layer.forward(in[0].matrixView())).reshape(shape);
             return new CustomOp.Result(out, (g, needs) ->
-                    new Tensor[] {Tensor.fromMatrix(layer.backward(g.matrixView())).reshape(shape)});
+                    new Tensor[] {Tensor.wrap(layer.backward(g.matrixView(), new DMatrixRMaj(1, 1))).reshape(shape)});
         }), x);
     }
 

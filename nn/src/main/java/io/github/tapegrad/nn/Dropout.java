@@ -1,7 +1,6 @@
 package io.github.tapegrad.nn;
 
 import java.util.Random;
-import org.ejml.data.DMatrixRMaj;
 
 /**
  * The book's Dropout layer (chapter 6): in training mode each element is kept where a uniform draw exceeds the
@@ -9,24 +8,20 @@ import org.ejml.data.DMatrixRMaj;
  * dx = dout·(1 − ratio). The mask is drawn from the layer's own seeded generator in row-major order, so a seed
  * fixes every mask of a run.
  */
-public final class Dropout implements Layer {
-    private final String name;
+public final class Dropout extends ElementwiseLayer {
     private final double ratio;
     private final Random rng;
     private boolean training = true;
     private boolean lastForwardTraining;
     private boolean[] mask = new boolean[0];
-    private final DMatrixRMaj out = new DMatrixRMaj(1, 1);
-    private final DMatrixRMaj dx = new DMatrixRMaj(1, 1);
-    private boolean forwardDone;
 
     /**
      * @param ratio the probability of dropping an element, in [0, 1)
      * @param rng   the generator of the masks; owned by the layer from now on
      */
     public Dropout(String name, double ratio, Random rng) {
+        super(name);
         if (!(ratio >= 0 && ratio < 1)) throw new IllegalArgumentException("Dropout '" + name + "': ratio must be in [0, 1), got " + ratio);
-        this.name = name;
         this.ratio = ratio;
         this.rng = rng;
     }
@@ -36,11 +31,6 @@ public final class Dropout implements Layer {
         boolean[] m = new boolean[size];
         for (int i = 0; i < size; i++) m[i] = rng.nextDouble() > ratio;
         return m;
-    }
-
-    @Override
-    public String name() {
-        return name;
     }
 
     /** Training mode draws masks; inference mode scales by (1 − ratio). */
@@ -55,41 +45,26 @@ public final class Dropout implements Layer {
 
     /** The keep-mask of the last training-mode forward (true = kept), a copy; for checks that replay a pass. */
     public boolean[] lastMask() {
-        Buffers.requireForward(name, forwardDone && lastForwardTraining ? mask : null);
+        Buffers.requireForward(name(), forwardDone() && lastForwardTraining ? mask : null);
         return java.util.Arrays.copyOf(mask, out.getNumElements());
     }
 
     @Override
-    public DMatrixRMaj forward(DMatrixRMaj x) {
-        int size = x.getNumElements();
-        out.reshape(x.numRows, x.numCols);
+    void apply(double[] x, double[] out, int n) {
         if (training) {
-            if (mask.length < size) mask = new boolean[size];
-            for (int i = 0; i < size; i++) {
+            if (mask.length < n) mask = new boolean[n];
+            for (int i = 0; i < n; i++) {
                 mask[i] = rng.nextDouble() > ratio;
-                out.data[i] = mask[i] ? x.data[i] : 0.0;
+                out[i] = mask[i] ? x[i] : 0.0;
             }
         } else {
-            for (int i = 0; i < size; i++) out.data[i] = x.data[i] * (1 - ratio);
+            for (int i = 0; i < n; i++) out[i] = x[i] * (1 - ratio);
         }
         lastForwardTraining = training;
-        forwardDone = true;
-        return out;
     }
 
     @Override
-    public DMatrixRMaj backward(DMatrixRMaj dout) {
-        return backward(dout, dx);
-    }
-
-    @Override
-    public DMatrixRMaj backward(DMatrixRMaj dout, DMatrixRMaj dx) {
-        Buffers.requireForward(name, forwardDone ? out : null);
-        Buffers.requireSameShape(name, "dout", dout, out.numRows, out.numCols);
-        dx.reshape(dout.numRows, dout.numCols);
-        for (int i = 0, n = dout.getNumElements(); i < n; i++) {
-            dx.data[i] = lastForwardTraining ? (mask[i] ? dout.data[i] : 0.0) : dout.data[i] * (1 - ratio);
-        }
-        return dx;
+    void gradient(double[] dout, double[] dx, int n) {
+        for (int i = 0; i < n; i++) dx[i] = lastForwardTraining ? (mask[i] ? dout[i] : 0.0) : dout[i] * (1 - ratio);
     }
 }

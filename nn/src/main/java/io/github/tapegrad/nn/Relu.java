@@ -8,8 +8,6 @@ package io.github.tapegrad.nn;
  * {@code mask = (x <= 0)} gives.
  */
 public final class Relu extends ElementwiseLayer {
-    private boolean[] mask = new boolean[0];          // true where x <= 0
-
     public Relu() {
         this("Relu");
     }
@@ -20,16 +18,16 @@ public final class Relu extends ElementwiseLayer {
 
     @Override
     void apply(double[] x, double[] out, int n) {
-        if (mask.length < n) mask = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            boolean off = x[i] <= 0;
-            mask[i] = off;
-            out[i] = off ? 0.0 : x[i];
-        }
+        for (int i = 0; i < n; i++) out[i] = x[i] <= 0 ? 0.0 : x[i];
     }
 
+    /**
+     * NOTE: the output is the book's mask: out ≤ 0 exactly where x ≤ 0 (out is 0 there, and x itself elsewhere, NaN
+     * included), so no mask is stored.
+     */
     @Override
     void gradient(double[] dout, double[] dx, int n) {
-        for (int i = 0; i < n; i++) dx[i] = mask[i] ? 0.0 : dout[i];
+        double[] y = out.data;
+        for (int i = 0; i < n; i++) dx[i] = y[i] <= 0 ? 0.0 : dout[i];
     }
 }

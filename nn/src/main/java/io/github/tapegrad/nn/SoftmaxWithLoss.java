@@ -161,16 +161,26 @@ public final class SoftmaxWithLoss {
      * @return dx, owned by the layer, valid until its next backward
      */
     public DMatrixRMaj backward(double dout) {
+        return backward(dout, dx);
+    }
+
+    /**
+     * dx = dout·(y − t)/N for the last forward, into the caller's buffer.
+     *
+     * @param dxOut reshaped to N×C. Modified.
+     * @return {@code dxOut}
+     */
+    public DMatrixRMaj backward(double dout, DMatrixRMaj dxOut) {
         Buffers.requireForward(name, forwardDone ? y : null);
         int n = y.numRows;
         int c = y.numCols;
-        dx.reshape(n, c);
+        dxOut.reshape(n, c);
         double scale = dout / n;
         for (int i = 0, base = 0; i < n; i++, base += c) {
-            for (int j = 0; j < c; j++) dx.data[base + j] = scale * y.data[base + j];
-            dx.data[base + labels[i]] -= scale;
+            for (int j = 0; j < c; j++) dxOut.data[base + j] = scale * y.data[base + j];
+            dxOut.data[base + labels[i]] -= scale;
         }
-        return dx;
+        return dxOut;
     }
 
     /** backward(1), as the book's default. */
@@ -180,7 +190,6 @@ public final class SoftmaxWithLoss {
 
     /** {@link #backward(double)} as a fresh tensor. */
     public Tensor backwardTensor(double dout) {
-        DMatrixRMaj d = backward(dout);
-        return Tensor.fromMatrix(d);
+        return Tensor.wrap(backward(dout, new DMatrixRMaj(1, 1)));
     }
 }

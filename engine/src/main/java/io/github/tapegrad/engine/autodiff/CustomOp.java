@@ -1,6 +1,7 @@
 package io.github.tapegrad.engine.autodiff;
 
 import io.github.tapegrad.engine.tensor.Tensor;
+import org.ejml.data.DMatrixRMaj;
 
 /**
  * A user-defined operation with its own forward pass and its own vector-Jacobian product.
@@ -40,6 +41,17 @@ public interface CustomOp {
          * an entry may be null where {@code needs} is false.
          */
         Tensor[] vjp(Tensor g, boolean[] needs);
+
+        /**
+         * {@link #vjp(Tensor, boolean[])} for a request that has buffers for some inputs' gradients
+         * ({@link Tape#gradientsInto}): where {@code into[k]} is not null, the rule may write input k's gradient into
+         * it (reshaping it to the input's matrix shape) and return {@code Tensor.wrap(into[k])}, so that the gradient
+         * is not allocated. Such a buffer belongs to the caller: the rule must not keep it or its tensor once it
+         * returns. The default ignores the buffers; the tape then copies the gradient in.
+         */
+        default Tensor[] vjp(Tensor g, boolean[] needs, DMatrixRMaj[] into) {
+            return vjp(g, needs);
+        }
 
         /**
          * The same rule written with {@link Var} operations, so that it can be recorded for higher-order gradients.

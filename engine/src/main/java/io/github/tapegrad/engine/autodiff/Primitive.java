@@ -2,6 +2,7 @@ package io.github.tapegrad.engine.autodiff;
 
 import io.github.tapegrad.engine.tensor.Tensor;
 import java.util.List;
+import org.ejml.data.DMatrixRMaj;
 
 /**
  * The primitive operations the tape records, each with its forward formula and its vector-Jacobian product
@@ -28,6 +29,14 @@ public sealed interface Primitive {
 
     /** One gradient per input, each of that input's shape ({@code null} where {@code needs} is false). */
     Var[] vjp(Var g, Var out, boolean[] needs);
+
+    /**
+     * {@link #vjp(Var, Var, boolean[])} with the caller's buffers for some inputs' gradients (see
+     * {@link CustomOp.Backward#vjp(Tensor, boolean[], DMatrixRMaj[])}); only custom ops use them.
+     */
+    default Var[] vjp(Var g, Var out, boolean[] needs, DMatrixRMaj[] into) {
+        return vjp(g, out, needs);
+    }
 
     /** out = a + b;  ∂a = g,  ∂b = g */
     record Add(Var a, Var b) implements Primitive {
@@ -216,6 +225,11 @@ public sealed interface Primitive {
         public String name() { return op.name(); }
         public Tensor forward() { return applied.output(); }
         public Var[] vjp(Var g, Var out, boolean[] needs) {
+            return vjp(g, out, needs, null);
+        }
+
+        @Override
+        public Var[] vjp(Var g, Var out, boolean[] needs, DMatrixRMaj[] into) {
             Tape tape = g.tape();
             if (tape.isRecording()) {
                 Var[] recorded = applied.backward().recordedVjp(g, inputs.toArray(new Var[0]), out, needs);
@@ -226,7 +240,7 @@ public sealed interface Primitive {
                 }
                 return recorded;
             }
-            Tensor[] grads = applied.backward().vjp(g.value(), needs);
+            Tensor[] grads = into == null ? applied.backward().vjp(g.value(), needs) : applied.backward().vjp(g.value(), needs, into);
             if (grads.length != inputs.size()) {
                 throw new IllegalStateException("custom op '" + op.name() + "' returned " + grads.length
                         + " gradients for " + inputs.size() + " inputs");

@@ -5,6 +5,7 @@ import io.github.tapegrad.engine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.ejml.data.DMatrixRMaj;
 
 /**
  * An append-only record of the primitive operations applied to tracked values, replayed in reverse to
@@ -146,12 +147,51 @@ public final class Tape implements AutoCloseable {
      * @throws IllegalArgumentException if a value is untracked or from another tape
      */
     public Gradients gradients(Var output, Var... wrt) {
-        return walk(output, null, wrt, false, false);
+        return walk(output, null, wrt, false, false, null);
+    }
+
+    /**
+     * {@link #gradients(Var, Var...)} written into the caller's buffers: {@code into[i]} is reshaped to the matrix shape
+     * of {@code wrt[i]} (rows = product of the leading dimensions) and overwritten with its gradient, value for value
+     * what {@code gradients(output, wrt).get(wrt[i])} holds. Nothing is recorded.
+     *
+     * <p>A custom op whose rule supports it ({@link CustomOp.Backward#vjp(Tensor, boolean[], DMatrixRMaj[])}) writes
+     * the gradient of a variable straight into its buffer when it is that variable's only user, so a training loop can
+     * take step after step without allocating the parameters' gradients; in every other case the gradient is copied in.
+     * The buffers belong to the caller again when this returns. They must be distinct and must not be the storage of
+     * any value on this tape.
+     *
+     * @throws IllegalArgumentException if the lengths differ, a buffer is null, repeated or the storage of a value in
+     *                                  {@code wrt}, a value is listed twice, or as for {@link #gradients(Var, Var...)}
+     */
+    public void gradientsInto(Var output, Var[] wrt, DMatrixRMaj[] into) {
+        if (wrt.length != into.length) {
+            throw new IllegalArgumentException("gradientsInto: " + wrt.length + " values but " + into.length + " buffers");
+        }
+        for (int i = 0; i < into.length; i++) {
+            if (into[i] == null) throw new IllegalArgumentException("gradientsInto: buffer " + i + " (for " + wrt[i] + ") is null");
+            for (int j = 0; j < i; j++) {
+                if (into[j] == into[i]) throw new IllegalArgumentException("gradientsInto: buffers " + j + " and " + i + " are the same matrix");
+                if (wrt[j] == wrt[i]) throw new IllegalArgumentException("gradientsInto: " + wrt[i] + " is listed twice");
+            }
+            for (Var w : wrt) {
+                if (w != null && (w.value().matrixView() == into[i] || w.value().matrixView().data == into[i].data)) {
+                    throw new IllegalArgumentException("gradientsInto: buffer " + i + " is the storage of " + w
+                            + "; writing the gradient there would overwrite the value");
+                }
+            }
+        }
+        Gradients g = walk(output, null, wrt, false, false, into);
+        for (int i = 0; i < wrt.length; i++) {
+            Tensor grad = g.get(wrt[i]);
+            // NOTE: an op that took the buffer returned a tensor over it: the values are already there
+            if (grad.matrixView() != into[i]) grad.copyTo(into[i]);
+        }
     }
 
     /** Gradients of ⟨seed, output⟩: the vector-Jacobian product for a non-scalar output. Nothing is recorded. */
     public Gradients gradients(Var output, Tensor seed, Var... wrt) {
-        return walk(output, seed, wrt, false, false);
+        return walk(output, seed, wrt, false, false, null);
     }
 
     /**
@@ -159,20 +199,25 @@ public final class Tape implements AutoCloseable {
      * {@link Gradients#var(Var)} can be differentiated again (Hessian-vector products, d²/dx²).
      */
     public Gradients differentiableGradients(Var output, Var... wrt) {
-        return walk(output, null, wrt, true, false);
+        return walk(output, null, wrt, true, false, null);
     }
 
     /** {@link #differentiableGradients(Var, Var...)} with an explicit seed. */
     public Gradients differentiableGradients(Var output, Tensor seed, Var... wrt) {
-        return walk(output, seed, wrt, true, false);
+        return walk(output, seed, wrt, true, false, null);
     }
 
     /** Gradients of a scalar output with respect to every tracked value on the tape, intermediates included (for graphs). */
     public Gradients gradientsOfAll(Var output) {
-        return walk(output, null, new Var[0], false, true);
+        return walk(output, null, new Var[0], false, true, null);
     }
 
-    private Gradients walk(Var output, Tensor seed, Var[] wrt, boolean record, boolean keepAll) {
+    /**
+     * The reverse sweep. {@code into} (aligned with {@code wrt}, or null) offers the caller's buffers to the rules of
+     * custom ops, for variables with a single user: a variable used by several ops sums their gradients, and a buffer
+     * written by one of them would then be read while another writes.
+     */
+    private Gradients walk(Var output, Tensor seed, Var[] wrt, boolean record, boolean keepAll, DMatrixRMaj[] into) {
         ensureOpen();
         checkOwn("gradients", output);
         if (!output.isTracked()) {
@@ -199,6 +244,7 @@ public final class Tape implements AutoCloseable {
             if (op == null || reaches[i]) continue;
             for (Var in : op.inputs()) reaches[i] |= in.isTracked() && reaches[in.id()];
         }
+        DMatrixRMaj[] buffers = into == null ? null : singleUserBuffers(end, reaches, wrt, into);
         Var[] cotangent = new Var[end + 1];
         cotangent[end] = constant(seedValue);
         boolean previous = recording;
@@ -218,9 +264,10 @@ public final class Tape implements AutoCloseable {
                     any |= needs[k];
                 }
                 if (!any) continue;
+                DMatrixRMaj[] offered = buffers == null ? null : offered(inputs, needs, buffers);
                 Var[] grads;
                 try {
-                    grads = node.op().vjp(g, node.value(), needs);
+                    grads = offered == null ? node.op().vjp(g, node.value(), needs) : node.op().vjp(g, node.value(), needs, offered);
                 } catch (NonFiniteValueException e) {
                     throw new NonFiniteValueException("check mode: in the gradient rule of " + node.op().name()
                             + (node.site() == null ? "" : " (created at " + node.site() + ")") + ": " + e.getMessage());
@@ -242,6 +289,34 @@ public final class Tape implements AutoCloseable {
             recording = previous;
         }
         return new Gradients(this, cotangent, wrt, record, keepAll);
+    }
+
+    /** By node id: the caller's buffer of each variable (a leaf) in {@code wrt} that only one recorded op reads. */
+    private DMatrixRMaj[] singleUserBuffers(int end, boolean[] reaches, Var[] wrt, DMatrixRMaj[] into) {
+        int[] users = new int[end + 1];
+        for (int i = 0; i <= end; i++) {
+            Primitive op = nodes.get(i).op();
+            if (op == null || !reaches[i]) continue;
+            for (Var in : op.inputs()) if (in.isTracked()) users[in.id()]++;
+        }
+        DMatrixRMaj[] byId = new DMatrixRMaj[end + 1];
+        for (int k = 0; k < wrt.length; k++) {
+            int id = wrt[k].id();
+            if (id <= end && nodes.get(id).op() == null && users[id] == 1) byId[id] = into[k];
+        }
+        return byId;
+    }
+
+    /** The buffers offered to one op's rule, by input position; null when there are none. */
+    private static DMatrixRMaj[] offered(List<Var> inputs, boolean[] needs, DMatrixRMaj[] byId) {
+        DMatrixRMaj[] offered = null;
+        for (int k = 0; k < inputs.size(); k++) {
+            Var in = inputs.get(k);
+            if (!needs[k] || byId[in.id()] == null) continue;
+            if (offered == null) offered = new DMatrixRMaj[inputs.size()];
+            offered[k] = byId[in.id()];
+        }
+        return offered;
     }
 
     private Tensor seedFor(Var output, Tensor seed) {

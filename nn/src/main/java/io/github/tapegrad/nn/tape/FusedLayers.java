@@ -67,17 +67,30 @@ public final class FusedLayers {
         int[] xShape = in[0].shape();
         Tensor out = Tensor.wrap(layer.forward(in[0].rank() > 2 ? in[0].reshape(xShape[0], -1).matrixView() : in[0].matrixView()));
         int[] bShape = in[2].shape();
-        return new CustomOp.Result(out, (g, needs) -> {
-            DMatrixRMaj gm = g.matrixView();
-            // an input gradient nobody wants (the first layer's) is skipped: no dout·Wᵀ
-            Tensor dx = needs[0] ? Tensor.wrap(layer.backwardInput(gm, new DMatrixRMaj(1, 1))).reshape(xShape) : null;
-            // fresh buffers per backward call, handed to the result tensors without a copy
-            DMatrixRMaj dW = new DMatrixRMaj(1, 1);
-            DMatrixRMaj db = new DMatrixRMaj(1, 1);
-            layer.backwardParameters(gm, dW, db);
-            return new Tensor[] {dx, Tensor.wrap(dW), Tensor.wrap(db).reshape(bShape)};
+        return new CustomOp.Result(out, new CustomOp.Backward() {
+            @Override
+            public Tensor[] vjp(Tensor g, boolean[] needs) {
+                return vjp(g, needs, new DMatrixRMaj[3]);
+            }
+
+            /** Writes dx, dW and db into the caller's buffers where there are some, else into fresh ones. */
+            @Override
+            public Tensor[] vjp(Tensor g, boolean[] needs, DMatrixRMaj[] into) {
+                DMatrixRMaj gm = g.matrixView();
+                // an input gradient nobody wants (the first layer's) is skipped: no dout·Wᵀ
+                Tensor dx = needs[0] ? Tensor.wrap(layer.backwardInput(gm, orFresh(into[0]))).reshape(xShape) : null;
+                // the buffers are handed to the result tensors without a copy
+                DMatrixRMaj dW = orFresh(into[1]);
+                DMatrixRMaj db = orFresh(into[2]);
+                layer.backwardParameters(gm, dW, db);
+                return new Tensor[] {dx, Tensor.wrap(dW), Tensor.wrap(db).reshape(bShape)};
+            }
         });
     });
+
+    private static DMatrixRMaj orFresh(DMatrixRMaj buffer) {
+        return buffer != null ? buffer : new DMatrixRMaj(1, 1);
+    }
 
     private static final CustomOp BATCH_NORM = CustomOp.of("BatchNormalization", in -> {
         if (in[0].rank() != 2) throw new IllegalArgumentException("BatchNormalization: x must be rank 2, got " + java.util.Arrays.toString(in[0].shape()));

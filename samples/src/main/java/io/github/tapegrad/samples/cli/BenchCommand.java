@@ -57,24 +57,24 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
         TwoLayerNet net = new TwoLayerNet(train.features(), 50, 10, 0.01, rng);
         Batches batches = new Batches(train, 100, 1);
         // allocation first, in a process that has run only the hand-written path, as a training run does
-        handSteps(net, batches, 2000);
-        long[] allocated = allocatedBytes(() -> handSteps(net, batches, steps));
-        TrainConfig.Engine[] engines = TrainConfig.Engine.values();
-        double[][] ms = new double[engines.length][rounds];
-        for (TrainConfig.Engine e : engines) time(e, net, batches, Math.max(steps, 200));   // warm-up: JIT and buffers
+        time(Variant.HAND, net, batches, 2000);
+        long[] allocated = allocatedBytes(() -> time(Variant.HAND, net, batches, steps));
+        Variant[] variants = Variant.values();
+        double[][] ms = new double[variants.length][rounds];
+        for (Variant v : variants) time(v, net, batches, Math.max(steps, 200));   // warm-up: JIT and buffers
         for (int r = 0; r < rounds; r++) {
-            for (int e = 0; e < engines.length; e++) ms[e][r] = time(engines[e], net, batches, steps);
+            for (int v = 0; v < variants.length; v++) ms[v][r] = time(variants[v], net, batches, steps);
         }
         out.printf(Locale.ROOT, "RESULT alloc_bytes_per_step_hand=%.1f  (the training thread, %d steps after 2000 warm-up"
                 + " steps; other threads: %.1f bytes/step)%n", (double) allocated[0] / steps, steps, (double) allocated[1] / steps);
-        for (int e = 0; e < engines.length; e++) {
+        for (int v = 0; v < variants.length; v++) {
             // NOTE: the ratio is taken within each round, where both engines ran seconds apart, and then the median
             // over rounds: this shared machine's speed drifts by tens of percent between rounds.
             double[] ratios = new double[rounds];
-            for (int r = 0; r < rounds; r++) ratios[r] = ms[e][r] / ms[0][r];
+            for (int r = 0; r < rounds; r++) ratios[r] = ms[v][r] / ms[0][r];
             out.printf(Locale.ROOT, "RESULT step_ms_%s=%.4f  (median of %d rounds of %d steps; ratio to hand %.3f,"
-                    + " the median of the per-round ratios)%n", engines[e].name().toLowerCase(Locale.ROOT), median(ms[e]),
-                    rounds, steps, median(ratios));
+                    + " the median of the per-round ratios; %s)%n", variants[v].name().toLowerCase(Locale.ROOT), median(ms[v]),
+                    rounds, steps, median(ratios), variants[v].description);
         }
         double[] eval = new double[3];
         for (int r = 0; r < eval.length; r++) {
@@ -98,35 +98,37 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
         return 0;
     }
 
-    /** Milliseconds per step of one engine over {@code n} steps (SGD with learning rate 0, so the net stays put). */
-    private static double time(TrainConfig.Engine engine, TwoLayerNet net, Batches b, int n) {
+    /** What is timed: the training engines, and the fused tape with fresh gradients for comparison. */
+    private enum Variant {
+        HAND("the hand-written layers, buffers reused"),
+        TAPE_FUSED("fused ops on a tape, gradients written into the network's buffers"),
+        TAPE_FUSED_FRESH("fused ops on a tape, fresh gradient tensors"),
+        TAPE_COMPOSITE("composites of primitives on a tape, fresh gradient tensors");
+
+        final String description;
+
+        Variant(String description) {
+            this.description = description;
+        }
+    }
+
+    /** Milliseconds per step of one variant over {@code n} steps (SGD with learning rate 0, so the net stays put). */
+    private static double time(Variant variant, TwoLayerNet net, Batches b, int n) {
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
             b.next();
-            switch (engine) {
-                case HAND -> {
-                    net.gradient(b.x, b.labels);
-                    net.update(net.grads(), 0.0);
-                }
-                case TAPE_FUSED, TAPE_COMPOSITE -> {
-                    TwoLayerNetOnTape.Form form = engine == TrainConfig.Engine.TAPE_FUSED
-                            ? TwoLayerNetOnTape.Form.FUSED : TwoLayerNetOnTape.Form.COMPOSITE;
-                    Parameters g = TwoLayerNetOnTape.gradient(net.params(), b.x, b.labels, form).grads();
+            switch (variant) {
+                case HAND -> Trainer.step(TrainConfig.Engine.HAND, net, b.x, b.labels, 0.0);
+                case TAPE_FUSED -> Trainer.step(TrainConfig.Engine.TAPE_FUSED, net, b.x, b.labels, 0.0);
+                case TAPE_COMPOSITE -> Trainer.step(TrainConfig.Engine.TAPE_COMPOSITE, net, b.x, b.labels, 0.0);
+                case TAPE_FUSED_FRESH -> {
+                    Parameters g = TwoLayerNetOnTape.gradient(net.params(), b.x, b.labels, TwoLayerNetOnTape.Form.FUSED).grads();
                     net.update(new TwoLayerNet.Grads(g.W1(), g.b1(), g.W2(), g.b2()), 0.0);
                 }
-                default -> throw new IllegalStateException(engine.name());
+                default -> throw new IllegalStateException(variant.name());
             }
         }
         return (System.nanoTime() - t0) / 1e6 / n;
-    }
-
-    /** The hand-written training step alone, as the training loop runs it: batch, gradient, update. */
-    private static void handSteps(TwoLayerNet net, Batches b, int n) {
-        for (int i = 0; i < n; i++) {
-            b.next();
-            net.gradient(b.x, b.labels);
-            net.update(net.grads(), 0.0);
-        }
     }
 
     /** Random batches drawn as in training, into reused buffers. */

@@ -70,7 +70,7 @@ public final class Trainer {
                     + train.name() + " has " + train.features() + " pixels per image");
         }
         return loop(config.iterations(), config.batchSize(), rng, train, test, listener,
-                (x, labels) -> step(config, net, x, labels), net::accuracy);
+                (x, labels) -> step(config.engine(), net, x, labels, config.learningRate()), net::accuracy);
     }
 
     /**
@@ -113,22 +113,34 @@ public final class Trainer {
         return new Result(losses, evalIterations, trainAcc, testAcc, finalTrain, finalTest, loop, loop - evalSeconds, evalSeconds);
     }
 
-    private static double step(TrainConfig config, TwoLayerNet net, DMatrixRMaj x, int[] labels) {
-        switch (config.engine()) {
+    /**
+     * One training step of the given engine on a batch: gradient, then SGD with {@code learningRate}. The tape engines
+     * record the network on a fresh tape; the fused one writes its gradients into the network's own gradient buffers
+     * ({@link TwoLayerNetOnTape#gradientInto}), the composite one takes the tape's fresh gradients.
+     *
+     * @return the loss of this step's forward pass
+     */
+    public static double step(TrainConfig.Engine engine, TwoLayerNet net, DMatrixRMaj x, int[] labels, double learningRate) {
+        switch (engine) {
             case HAND -> {
                 double loss = net.gradient(x, labels);
-                net.update(net.grads(), config.learningRate());
+                net.update(net.grads(), learningRate);
                 return loss;
             }
-            case TAPE_FUSED, TAPE_COMPOSITE -> {
-                TwoLayerNetOnTape.Form form = config.engine() == TrainConfig.Engine.TAPE_FUSED
-                        ? TwoLayerNetOnTape.Form.FUSED : TwoLayerNetOnTape.Form.COMPOSITE;
-                TwoLayerNetOnTape.Result r = TwoLayerNetOnTape.gradient(net.params(), x, labels, form);
+            case TAPE_FUSED -> {
+                TwoLayerNet.Grads g = net.grads();
+                double loss = TwoLayerNetOnTape.gradientInto(net.params(), x, labels, TwoLayerNetOnTape.Form.FUSED,
+                        new Parameters(g.dW1(), g.db1(), g.dW2(), g.db2()));
+                net.update(g, learningRate);
+                return loss;
+            }
+            case TAPE_COMPOSITE -> {
+                TwoLayerNetOnTape.Result r = TwoLayerNetOnTape.gradient(net.params(), x, labels, TwoLayerNetOnTape.Form.COMPOSITE);
                 Parameters g = r.grads();
-                net.update(new TwoLayerNet.Grads(g.W1(), g.b1(), g.W2(), g.b2()), config.learningRate());
+                net.update(new TwoLayerNet.Grads(g.W1(), g.b1(), g.W2(), g.b2()), learningRate);
                 return r.loss();
             }
-            default -> throw new IllegalStateException("unknown engine " + config.engine());
+            default -> throw new IllegalStateException("unknown engine " + engine);
         }
     }
 }

@@ -31,8 +31,31 @@ public final class TwoLayerNetOnTape {
      * The gradients are read-only views of the tape's immutable results.
      */
     public static Result gradient(Parameters p, DMatrixRMaj x, int[] t, Form form) {
+        Recorded r = record(p, x, t, form);
+        Gradients g = r.tape.gradients(r.loss, r.params);
+        return new Result(r.loss.value().item(), new Parameters(matrix(g.get(r.params[0])), matrix(g.get(r.params[1])),
+                matrix(g.get(r.params[2])), matrix(g.get(r.params[3]))));
+    }
+
+    /**
+     * As {@link #gradient}, with the gradients written into {@code grads} ({@link Tape#gradientsInto}): the fused
+     * Affine ops write dW and db straight into them, so a training loop allocates no gradient storage per step.
+     *
+     * @param grads overwritten, each buffer reshaped to its parameter's shape
+     * @return the loss of this forward pass
+     */
+    public static double gradientInto(Parameters p, DMatrixRMaj x, int[] t, Form form, Parameters grads) {
+        Recorded r = record(p, x, t, form);
+        r.tape.gradientsInto(r.loss, r.params, new DMatrixRMaj[] {grads.W1(), grads.b1(), grads.W2(), grads.b2()});
+        return r.loss.value().item();
+    }
+
+    /** A network recorded on its tape: the loss and the parameters W1, b1, W2, b2. */
+    private record Recorded(Tape tape, Var loss, Var[] params) {}
+
+    private static Recorded record(Parameters p, DMatrixRMaj x, int[] t, Form form) {
         Tape tape = new Tape();
-        // NOTE: the parameters and the batch are wrapped, not copied: the tape lives only inside this call, and
+        // NOTE: the parameters and the batch are wrapped, not copied: the tape lives only inside one call, and
         // nothing modifies them until it returns (the caller updates the parameters afterwards).
         Var w1 = tape.variable("W1", Tensor.wrap(p.W1()));
         Var b1 = tape.variable("b1", Tensor.wrap(p.b1()));
@@ -44,8 +67,7 @@ public final class TwoLayerNetOnTape {
                         LayerFunctions.affine(input, w1, b1)), w2, b2), t)
                 : FusedLayers.softmaxWithLoss(FusedLayers.affine(FusedLayers.relu(
                         FusedLayers.affine(input, w1, b1)), w2, b2), t);
-        Gradients g = tape.gradients(loss, w1, b1, w2, b2);
-        return new Result(loss.value().item(), new Parameters(matrix(g.get(w1)), matrix(g.get(b1)), matrix(g.get(w2)), matrix(g.get(b2))));
+        return new Recorded(tape, loss, new Var[] {w1, b1, w2, b2});
     }
 
     private static DMatrixRMaj matrix(Tensor t) {

@@ -158,13 +158,14 @@ public final class Tape implements AutoCloseable {
      * <p>A custom op whose rule supports it ({@link CustomOp.Backward#vjp(Tensor, boolean[], DMatrixRMaj[])}) writes
      * the gradient of a variable straight into its buffer when it is that variable's only user, so a training loop can
      * take step after step without allocating the parameters' gradients; in every other case the gradient is copied in.
-     * The buffers belong to the caller again when this returns. They must be distinct and must not be the storage of
-     * any value on this tape.
+     * The buffers belong to the caller again when this returns. They must be distinct and must not share storage with
+     * any value on this tape (checked for the tracked values; a constant's storage cannot be checked).
      *
-     * @throws IllegalArgumentException if the lengths differ, a buffer is null, repeated or the storage of a value in
-     *                                  {@code wrt}, a value is listed twice, or as for {@link #gradients(Var, Var...)}
+     * @throws IllegalArgumentException if the lengths differ, a buffer is null, repeated or the storage of a tracked
+     *                                  value, a value is listed twice, or as for {@link #gradients(Var, Var...)}
      */
     public void gradientsInto(Var output, Var[] wrt, DMatrixRMaj[] into) {
+        ensureOpen();
         if (wrt.length != into.length) {
             throw new IllegalArgumentException("gradientsInto: " + wrt.length + " values but " + into.length + " buffers");
         }
@@ -174,9 +175,9 @@ public final class Tape implements AutoCloseable {
                 if (into[j] == into[i]) throw new IllegalArgumentException("gradientsInto: buffers " + j + " and " + i + " are the same matrix");
                 if (wrt[j] == wrt[i]) throw new IllegalArgumentException("gradientsInto: " + wrt[i] + " is listed twice");
             }
-            for (Var w : wrt) {
-                if (w != null && (w.value().matrixView() == into[i] || w.value().matrixView().data == into[i].data)) {
-                    throw new IllegalArgumentException("gradientsInto: buffer " + i + " is the storage of " + w
+            for (Node node : nodes) {
+                if (node.value().value().matrixView().data == into[i].data) {
+                    throw new IllegalArgumentException("gradientsInto: buffer " + i + " is the storage of " + node.value()
                             + "; writing the gradient there would overwrite the value");
                 }
             }

@@ -184,7 +184,8 @@ class GradientsIntoTest {
         Tape tape = new Tape();
         Var x = tape.variable("x", Tensor.vector(1, 2));
         Var y = tape.variable("y", Tensor.vector(3, 4));
-        Var loss = x.mul(y).sum();
+        Var product = x.mul(y);
+        Var loss = product.sum();
         DMatrixRMaj a = new DMatrixRMaj(1, 1);
         DMatrixRMaj b = new DMatrixRMaj(1, 1);
         assertMessage(() -> tape.gradientsInto(loss, new Var[] {x, y}, new DMatrixRMaj[] {a}), "2 values but 1 buffers");
@@ -193,6 +194,9 @@ class GradientsIntoTest {
         assertMessage(() -> tape.gradientsInto(loss, new Var[] {x, x}, new DMatrixRMaj[] {a, b}), "listed twice");
         assertMessage(() -> tape.gradientsInto(loss, new Var[] {x, y}, new DMatrixRMaj[] {a, y.value().matrixView()}),
                 "storage of");
+        DMatrixRMaj sharing = new DMatrixRMaj(1, 1);
+        sharing.data = product.value().matrixView().data;
+        assertMessage(() -> tape.gradientsInto(loss, new Var[] {x, y}, new DMatrixRMaj[] {sharing, b}), "storage of");
     }
 
     private static void assertMessage(org.junit.jupiter.api.function.Executable call, String part) {

@@ -148,6 +148,40 @@ class GemmProperties {
         }
     }
 
+    /**
+     * Warming up on another thread (as the train command does while it loads data) disturbs no product running at the
+     * same time: the warm-up has buffers of its own. Products of the book's shapes, split over the cores, checked
+     * against EJML while it runs.
+     */
+    @Test
+    void warmUpOnAnotherThreadDisturbsNoProduct() throws InterruptedException {
+        Thread warm = new Thread(Gemm::warmUp);
+        warm.start();
+        Random r = new Random(9);
+        int checked = 0;
+        do {
+            DMatrixRMaj a = sparse(r, 100, 784, false);
+            DMatrixRMaj b = random(r, 784, 50);
+            DMatrixRMaj out = new DMatrixRMaj(1, 1);
+            Gemm.mult(a, false, b, false, out);
+            DMatrixRMaj expected = new DMatrixRMaj(1, 1);
+            CommonOps_DDRM.mult(a, b, expected);
+            DMatrixRMaj absA = a.copy();
+            DMatrixRMaj absB = b.copy();
+            CommonOps_DDRM.abs(absA);
+            CommonOps_DDRM.abs(absB);
+            DMatrixRMaj bound = new DMatrixRMaj(1, 1);
+            CommonOps_DDRM.mult(absA, absB, bound);
+            for (int i = 0; i < out.data.length; i++) {
+                int at = i;
+                assertTrue(Math.abs(out.data[i] - expected.data[i]) <= 1e-12 * bound.data[i], () -> "(100x784)·(784x50) during"
+                        + " warm-up: at [" + at / 50 + ", " + at % 50 + "]: kernel " + out.data[at] + ", EJML " + expected.data[at]);
+            }
+            checked++;
+        } while (warm.isAlive() || checked < 3);
+        warm.join();
+    }
+
     /** Mostly zeros, with some rows (of A as used) and some inner steps all zero. */
     private static DMatrixRMaj sparse(Random r, int rows, int cols, boolean transposed) {
         DMatrixRMaj m = random(r, rows, cols);

@@ -99,6 +99,11 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        // NOTE: the JIT compiles the product kernel on the side while the data loads and training starts, instead of
+        // during the first accuracy pass (in-process: start to end of the first pass 1.0–1.07 s, against 1.25–1.45 s)
+        Thread warmUp = new Thread(io.github.tapegrad.engine.tensor.Gemm::warmUp, "tapegrad-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
         MnistSource.Loaded loaded = MnistSource.load(data);
         if (loaded.bundled()) out.println("note: using " + loaded.description());
         else out.println("data: " + loaded.description());

@@ -141,8 +141,12 @@ final class VectorGemm {
                 for (int q = 0; q < panels; q++) {
                     // NOTE: a block that C cannot hold whole (last rows, last columns) goes through a scratch block,
                     // computed by the same chain of fused multiply-adds, and only its valid part is copied out.
-                    if (rows == MR && q < fullPanels) micro(aPack, steps, kept, packed, q * k * NR + kb * NR, c, i * n + q * NR, n, kb > 0);
-                    else micro(aPack, steps, kept, packed, q * k * NR + kb * NR, partial, q * MR * NR, NR, kb > 0);
+                    // A last panel at most one vector wide (n = 50 leaves 2 columns) takes the one-vector kernel: the
+                    // full one would spend half its multiply-adds on padding.
+                    int bOff = q * k * NR + kb * NR;
+                    if (rows == MR && q < fullPanels) micro(aPack, steps, kept, packed, bOff, c, i * n + q * NR, n, kb > 0);
+                    else if (n - q * NR <= L) microNarrow(aPack, steps, kept, packed, bOff, partial, q * MR * NR, NR, kb > 0);
+                    else micro(aPack, steps, kept, packed, bOff, partial, q * MR * NR, NR, kb > 0);
                 }
             }
             for (int q = 0; q < panels; q++) {
@@ -276,6 +280,47 @@ final class VectorGemm {
 
     /** Products run by {@link #warmUp}: past the JIT's thresholds for compiling each method with full optimisation. */
     private static final int WARM_UP_PRODUCTS = 20_000;
+
+    /**
+     * {@link #micro} for the first vector of a panel only (MR×L at cOff, row stride n): the same chain of fused
+     * multiply-adds for every element it computes.
+     */
+    private static void microNarrow(double[] ap, int[] steps, int kept, double[] bp, int bOff, double[] c, int cOff, int n,
+            boolean accumulate) {
+        DoubleVector c0, c1, c2, c3, c4, c5;
+        if (accumulate) {
+            c0 = DoubleVector.fromArray(S, c, cOff);
+            c1 = DoubleVector.fromArray(S, c, cOff + n);
+            c2 = DoubleVector.fromArray(S, c, cOff + 2 * n);
+            c3 = DoubleVector.fromArray(S, c, cOff + 3 * n);
+            c4 = DoubleVector.fromArray(S, c, cOff + 4 * n);
+            c5 = DoubleVector.fromArray(S, c, cOff + 5 * n);
+        } else {
+            c0 = DoubleVector.zero(S);
+            c1 = c0;
+            c2 = c0;
+            c3 = c0;
+            c4 = c0;
+            c5 = c0;
+        }
+        for (int j = 0; j < kept; j++) {
+            int p = steps[j];
+            int a = p * MR;
+            DoubleVector b0 = DoubleVector.fromArray(S, bp, bOff + p * NR);
+            c0 = DoubleVector.broadcast(S, ap[a]).fma(b0, c0);
+            c1 = DoubleVector.broadcast(S, ap[a + 1]).fma(b0, c1);
+            c2 = DoubleVector.broadcast(S, ap[a + 2]).fma(b0, c2);
+            c3 = DoubleVector.broadcast(S, ap[a + 3]).fma(b0, c3);
+            c4 = DoubleVector.broadcast(S, ap[a + 4]).fma(b0, c4);
+            c5 = DoubleVector.broadcast(S, ap[a + 5]).fma(b0, c5);
+        }
+        c0.intoArray(c, cOff);
+        c1.intoArray(c, cOff + n);
+        c2.intoArray(c, cOff + 2 * n);
+        c3.intoArray(c, cOff + 3 * n);
+        c4.intoArray(c, cOff + 4 * n);
+        c5.intoArray(c, cOff + 5 * n);
+    }
 
     /** C block (MR×NR at cOff, row stride n) = or += Σ over the kept steps p of aPack column p ⊗ B panel row p. */
     private static void micro(double[] ap, int[] steps, int kept, double[] bp, int bOff, double[] c, int cOff, int n,

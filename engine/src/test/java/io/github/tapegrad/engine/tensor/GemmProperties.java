@@ -53,6 +53,44 @@ class GemmProperties {
         });
     }
 
+    /**
+     * One call over many rows, as the accuracy pass's 500-row blocks make (the other properties keep m at 40 or less):
+     * up to 400 rows, the last block partial, with one to three blocks of steps; against EJML within the usual bound,
+     * and with skipping against the full chain, bit for bit.
+     */
+    @Test
+    void manyRowsInOneCallMatchEjml() {
+        // 40 examples: each is up to 400×600·600×60, about 15 million multiply-adds for EJML's reference
+        TensorGens.qt(40).forAll(integers().between(1, 400), integers().between(1, 600), dims(60), longs().all())
+                .checkAssert((m, k, n, seed) -> {
+                    Random r = new Random(seed);
+                    DMatrixRMaj a = sparse(r, m, k, false);
+                    DMatrixRMaj b = random(r, k, n);
+                    double[] packed = new double[VectorGemm.packedSize(n, k)];
+                    assertTrue(VectorGemm.packB(b.data, n, 1, n, k, packed));
+                    double[] skipped = new double[m * n];
+                    double[] full = new double[m * n];
+                    VectorGemm.mult(a.data, k, 1, packed, skipped, n, k, 0, m, true);
+                    VectorGemm.mult(a.data, k, 1, packed, full, n, k, 0, m, false);
+                    DMatrixRMaj ref = new DMatrixRMaj(1, 1);
+                    CommonOps_DDRM.mult(a, b, ref);
+                    DMatrixRMaj absA = a.copy();
+                    DMatrixRMaj absB = b.copy();
+                    CommonOps_DDRM.abs(absA);
+                    CommonOps_DDRM.abs(absB);
+                    DMatrixRMaj bound = new DMatrixRMaj(1, 1);
+                    CommonOps_DDRM.mult(absA, absB, bound);
+                    for (int i = 0; i < m * n; i++) {
+                        int at = i;
+                        assertTrue(skipped[i] == full[i], () -> String.format("(%dx%d)·(%dx%d): at [%d, %d]: skipping %.17g,"
+                                + " full chain %.17g", m, k, k, n, at / n, at % n, skipped[at], full[at]));
+                        assertTrue(Math.abs(full[i] - ref.data[i]) <= 1e-12 * bound.data[i], () -> String.format(
+                                "(%dx%d)·(%dx%d): at [%d, %d]: vector %.17g vs EJML %.17g", m, k, k, n, at / n, at % n, full[at],
+                                ref.data[at]));
+                    }
+                });
+    }
+
     @Test
     void splittingRowsAcrossThreadsChangesNoBit() {
         Random r = new Random(11);

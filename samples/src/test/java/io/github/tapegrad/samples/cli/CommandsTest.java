@@ -151,7 +151,7 @@ class CommandsTest {
     void benchReportsEveryFigure(@TempDir Path dir) throws IOException {
         Run r = run("bench", "--data", bundledFolder(dir).toString(), "--steps", "20", "--rounds", "1", "--skip-run");
         assertEquals(0, r.exit(), r.out() + r.err());
-        for (String key : new String[] {"step_ms_hand=", "step_ms_tape_fused=", "step_ms_tape_composite=",
+        for (String key : new String[] {"step_ms_hand=", "step_ms_tape_fused=", "step_ms_tape_fused_fresh=", "step_ms_tape_composite=",
                 "alloc_bytes_per_step_hand=", "accuracy_pass_seconds="}) {
             assertTrue(r.out().contains("RESULT " + key), key + " missing:\n" + r.out());
         }

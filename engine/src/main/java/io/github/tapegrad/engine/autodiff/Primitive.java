@@ -31,7 +31,7 @@ public sealed interface Primitive {
     Var[] vjp(Var g, Var out, boolean[] needs);
 
     /**
-     * {@link #vjp(Var, Var, boolean[])} with the caller's buffers for some inputs' gradients (see
+     * {@link #vjp(Var, Var, boolean[])} with the caller's buffers for some inputs' gradients, or null for none (see
      * {@link CustomOp.Backward#vjp(Tensor, boolean[], DMatrixRMaj[])}); only custom ops use them.
      */
     default Var[] vjp(Var g, Var out, boolean[] needs, DMatrixRMaj[] into) {

@@ -268,7 +268,7 @@ public final class Tape implements AutoCloseable {
                 DMatrixRMaj[] offered = buffers == null ? null : offered(inputs, needs, buffers);
                 Var[] grads;
                 try {
-                    grads = offered == null ? node.op().vjp(g, node.value(), needs) : node.op().vjp(g, node.value(), needs, offered);
+                    grads = node.op().vjp(g, node.value(), needs, offered);
                 } catch (NonFiniteValueException e) {
                     throw new NonFiniteValueException("check mode: in the gradient rule of " + node.op().name()
                             + (node.site() == null ? "" : " (created at " + node.site() + ")") + ": " + e.getMessage());

@@ -14,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * multiply-adds; on AVX2 these 15 registers fit the 16 available). The packed A block (12 KB) stays in L1 across
  * the panels; each panel's KC rows of B (16 KB) stream from L2.
  * Partial blocks (the last rows, and the last panel when NR does not divide n) are padded with zeros instead of
- * using masked vector operations, which are slow on Java 17, or scalar tails, which are latency-bound.
+ * using masked vector operations, which are slow on Java 17, or scalar tails, which are latency-bound; a last panel
+ * at most one vector wide takes a one-vector micro-kernel, so that it does not pay for a whole padded vector.
  *
  * <p>NOTE: every C[i, j] is one fused multiply-add chain in p = 0, 1, …, k−1 order (stored and reloaded exactly
  * between p-blocks), whichever block shape or thread computes it. Results therefore do not depend on how rows are

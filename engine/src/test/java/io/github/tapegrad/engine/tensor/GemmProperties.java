@@ -36,12 +36,7 @@ class GemmProperties {
             Gemm.mult(a, transA, b, transB, fast);
             DMatrixRMaj ref = new DMatrixRMaj(m, n);
             multiply(a, transA, b, transB, ref);
-            DMatrixRMaj absA = a.copy();
-            DMatrixRMaj absB = b.copy();
-            CommonOps_DDRM.abs(absA);
-            CommonOps_DDRM.abs(absB);
-            DMatrixRMaj bound = new DMatrixRMaj(m, n);
-            multiply(absA, transA, absB, transB, bound);
+            DMatrixRMaj bound = errorScale(a, transA, b, transB);
             for (int i = 0; i < m * n; i++) {
                 double d = Math.abs(fast.data[i] - ref.data[i]);
                 int row = i / n;
@@ -74,12 +69,7 @@ class GemmProperties {
                     VectorGemm.mult(a.data, k, 1, packed, full, n, k, 0, m, false);
                     DMatrixRMaj ref = new DMatrixRMaj(1, 1);
                     CommonOps_DDRM.mult(a, b, ref);
-                    DMatrixRMaj absA = a.copy();
-                    DMatrixRMaj absB = b.copy();
-                    CommonOps_DDRM.abs(absA);
-                    CommonOps_DDRM.abs(absB);
-                    DMatrixRMaj bound = new DMatrixRMaj(1, 1);
-                    CommonOps_DDRM.mult(absA, absB, bound);
+                    DMatrixRMaj bound = errorScale(a, false, b, false);
                     for (int i = 0; i < m * n; i++) {
                         int at = i;
                         assertTrue(skipped[i] == full[i], () -> String.format("(%dx%d)·(%dx%d): at [%d, %d]: skipping %.17g,"
@@ -204,12 +194,7 @@ class GemmProperties {
             Gemm.mult(a, false, b, false, out);
             DMatrixRMaj expected = new DMatrixRMaj(1, 1);
             CommonOps_DDRM.mult(a, b, expected);
-            DMatrixRMaj absA = a.copy();
-            DMatrixRMaj absB = b.copy();
-            CommonOps_DDRM.abs(absA);
-            CommonOps_DDRM.abs(absB);
-            DMatrixRMaj bound = new DMatrixRMaj(1, 1);
-            CommonOps_DDRM.mult(absA, absB, bound);
+            DMatrixRMaj bound = errorScale(a, false, b, false);
             for (int i = 0; i < out.data.length; i++) {
                 int at = i;
                 assertTrue(Math.abs(out.data[i] - expected.data[i]) <= 1e-12 * bound.data[i], () -> "(100x784)·(784x50) during"
@@ -266,6 +251,17 @@ class GemmProperties {
             least = Math.min(least, bean.getCurrentThreadAllocatedBytes() - before);
         }
         assertTrue(least == 0, "every window of 50 steps allocated; the least was " + least + " bytes");
+    }
+
+    /** |op(A)|·|op(B)|, entrywise: the scale of the rounding error of each entry of the product. */
+    private static DMatrixRMaj errorScale(DMatrixRMaj a, boolean ta, DMatrixRMaj b, boolean tb) {
+        DMatrixRMaj absA = a.copy();
+        DMatrixRMaj absB = b.copy();
+        CommonOps_DDRM.abs(absA);
+        CommonOps_DDRM.abs(absB);
+        DMatrixRMaj scale = new DMatrixRMaj(1, 1);
+        multiply(absA, ta, absB, tb, scale);
+        return scale;
     }
 
     private static void multiply(DMatrixRMaj a, boolean ta, DMatrixRMaj b, boolean tb, DMatrixRMaj out) {

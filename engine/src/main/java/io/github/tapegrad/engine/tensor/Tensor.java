@@ -459,13 +459,28 @@ public final class Tensor {
      * @throws IllegalArgumentException {@code matmul: cannot multiply (AxB) by (CxD)} on an inner-size mismatch
      */
     public Tensor matmul(Tensor other, boolean transThis, boolean transOther) {
+        return matmulInto(other, transThis, transOther, new DMatrixRMaj(1, 1));
+    }
+
+    /**
+     * {@link #matmul(Tensor, boolean, boolean)} computed into {@code into} (reshaped to fit), returned as a tensor over
+     * it ({@link #wrap}): the same values, without allocating the result. The caller must not modify {@code into}
+     * while the tensor is in use.
+     *
+     * @param into the result's storage. Modified. Must not be either operand's storage.
+     * @throws IllegalArgumentException as {@link #matmul(Tensor, boolean, boolean)}, or when {@code into} is the
+     *                                  storage of an operand
+     */
+    public Tensor matmulInto(Tensor other, boolean transThis, boolean transOther, DMatrixRMaj into) {
         if (shape.length != 2 || other.shape.length != 2) {
             throw new IllegalArgumentException("matmul: needs two rank-2 tensors, got " + Shapes.format(shape)
                     + " and " + Shapes.format(other.shape));
         }
-        DMatrixRMaj out = new DMatrixRMaj(1, 1);
-        Gemm.mult(data, transThis, other.data, transOther, out);
-        return new Tensor(new int[] {out.numRows, out.numCols}, out);
+        if (into.data == data.data || into.data == other.data.data) {
+            throw new IllegalArgumentException("matmulInto: the output buffer is the storage of an operand");
+        }
+        Gemm.mult(data, transThis, other.data, transOther, into);
+        return wrap(into);
     }
 
     /** Transpose of a rank-2 tensor. */

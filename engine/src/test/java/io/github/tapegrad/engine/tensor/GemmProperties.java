@@ -13,7 +13,7 @@ import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Vector API kernel against EJML's products: |Δ|ᵢⱼ ≤ 1e-12·(|A|·|B|)ᵢⱼ, the rounding bound of a length-k dot
+ * The Vector API kernels against EJML's products: |Δ|ᵢⱼ ≤ 1e-12·(|A|·|B|)ᵢⱼ, the rounding bound of a length-k dot
  * product (k·ε ≤ 784·1.1e-16 ≈ 9e-14 relative to Σ|a||b|) with a margin. Shapes cover every blocking edge: rows that
  * are not multiples of the 6-row block, columns that are not multiples of a vector or a panel, k across p-blocks.
  */
@@ -81,6 +81,69 @@ class GemmProperties {
                 });
     }
 
+    /**
+     * The sparse-row kernel gives the dense kernel's bits: rows with 0–40% nonzeros (whole zero rows included), NaN and
+     * ±∞ in A now and then, widths from four vectors to past two 13-vector blocks (every way a row's columns are
+     * covered, with and without an overlapping last vector), k across several groups of a vector.
+     */
+    @Test
+    void sparseRowKernelGivesTheDenseKernelsBits() {
+        int minN = SparseRowKernel.MIN_COLUMNS;
+        int maxN = 27 * VectorGemm.lanes() + 3;
+        TensorGens.qt(300).forAll(dims(40), integers().between(1, 300), integers().between(minN, maxN), longs().all())
+                .checkAssert((m, k, n, seed) -> {
+                    Random r = new Random(seed);
+                    DMatrixRMaj a = random(r, m, k);
+                    double density = 0.4 * r.nextDouble();
+                    for (int i = 0; i < a.data.length; i++) if (r.nextDouble() > density) a.data[i] = 0.0;
+                    if (r.nextInt(4) == 0) a.data[r.nextInt(a.data.length)] = new double[] {Double.NaN, Double.POSITIVE_INFINITY,
+                            Double.NEGATIVE_INFINITY, -0.0}[r.nextInt(4)];
+                    if (r.nextBoolean()) {
+                        int zeroRow = r.nextInt(m);
+                        java.util.Arrays.fill(a.data, zeroRow * k, zeroRow * k + k, 0.0);
+                    }
+                    DMatrixRMaj b = random(r, k, n);
+                    double[] packed = new double[VectorGemm.packedSize(n, k)];
+                    assertTrue(VectorGemm.packB(b.data, n, 1, n, k, packed));
+                    double[] dense = new double[m * n];
+                    VectorGemm.mult(a.data, k, 1, packed, dense, n, k, 0, m, true);
+                    double[] sparseRows = new double[m * n];
+                    java.util.Arrays.fill(sparseRows, 7.0);   // every entry must be written
+                    SparseRowKernel.mult(a.data, k, b.data, n, sparseRows, 0, m);
+                    for (int i = 0; i < m * n; i++) {
+                        int at = i;
+                        assertTrue(Double.compare(dense[i], sparseRows[i]) == 0, () -> String.format("(%dx%d)·(%dx%d): at [%d, %d]:"
+                                + " sparse rows %.17g, dense kernel %.17g", m, k, k, n, at / n, at % n, sparseRows[at], dense[at]));
+                    }
+                });
+    }
+
+    /** The sparse-row kernel is chosen for images (MNIST's 19% nonzeros), not for dense rows or narrow products. */
+    @Test
+    void sparseRowKernelIsChosenForSparseRowsOnly() {
+        Random r = new Random(4);
+        int n = 50;
+        // the sample is 8 rows of 784: a density 0.06 from the limit is many standard deviations (0.015) away
+        for (double density : new double[] {0.0, 0.1, 0.19, 0.31, 0.6, 1.0}) {
+            DMatrixRMaj a = random(r, 100, 784);
+            for (int i = 0; i < a.data.length; i++) if (r.nextDouble() >= density) a.data[i] = 0.0;
+            assertTrue(SparseRowKernel.pays(a.data, 100, 784, n) == density < SparseRowKernel.MAX_DENSITY, "density " + density);
+        }
+        DMatrixRMaj sparse = random(r, 100, 784);
+        for (int i = 0; i < sparse.data.length; i++) if (r.nextDouble() >= 0.1) sparse.data[i] = 0.0;
+        assertTrue(!SparseRowKernel.pays(sparse.data, 100, 784, SparseRowKernel.MIN_COLUMNS - 1), "too narrow");
+        DMatrixRMaj b = random(r, 784, 50);
+        assertTrue(SparseRowKernel.allFinite(b.data, b.data.length));
+        for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+            for (int at : new int[] {0, 17, b.data.length - 1}) {
+                double saved = b.data[at];
+                b.data[at] = bad;
+                assertTrue(!SparseRowKernel.allFinite(b.data, b.data.length), bad + " at " + at);
+                b.data[at] = saved;
+            }
+        }
+    }
+
     @Test
     void splittingRowsAcrossThreadsChangesNoBit() {
         Random r = new Random(11);
@@ -123,13 +186,19 @@ class GemmProperties {
         });
     }
 
-    /** 0·∞ is NaN: a zero step of A is not skipped when B holds an infinity or a NaN there. */
+    /**
+     * 0·∞ is NaN: a zero step of A is not skipped when B holds an infinity or a NaN there, with a dense A and with an A
+     * sparse enough for the sparse-row kernel (which must then not be used).
+     */
     @Test
     void zeroStepsAreNotSkippedWhenBIsNotFinite() {
         for (double bad : new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN}) {
-            for (boolean transB : new boolean[] {false, true}) {
+            for (int variant = 0; variant < 4; variant++) {
+                boolean transB = (variant & 1) != 0;
+                boolean sparseA = (variant & 2) != 0;
                 Random r = new Random(3);
                 DMatrixRMaj a = random(r, 12, 40);
+                if (sparseA) for (int i = 0; i < a.data.length; i++) if (i % 10 != 0) a.data[i] = 0.0;
                 for (int i = 0; i < 12; i++) a.set(i, 7, 0.0);
                 DMatrixRMaj b = random(r, 40, 30);
                 b.set(7, 29, bad);
@@ -137,7 +206,8 @@ class GemmProperties {
                 DMatrixRMaj out = new DMatrixRMaj(1, 1);
                 Gemm.mult(a, false, b, transB, out);
                 for (int i = 0; i < 12; i++) {
-                    assertTrue(Double.isNaN(out.get(i, 29)), "B[7, 29] = " + bad + " transB=" + transB + ": row " + i + " gave " + out.get(i, 29));
+                    assertTrue(Double.isNaN(out.get(i, 29)), "B[7, 29] = " + bad + " transB=" + transB + " sparseA=" + sparseA
+                            + ": row " + i + " gave " + out.get(i, 29));
                 }
             }
         }
@@ -151,10 +221,14 @@ class GemmProperties {
     @Test
     void aStepWithANonFiniteValueIsNeverSkipped() {
         for (double odd : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0}) {
-            for (boolean transA : new boolean[] {false, true}) {
+            for (int variant = 0; variant < 4; variant++) {
+                boolean transA = (variant & 1) != 0;
+                // mostly zeros: the row-major product then goes to the sparse-row kernel
+                boolean sparseA = (variant & 2) != 0;
                 for (int row = 0; row < 14; row++) {
                     Random r = new Random(5);
                     DMatrixRMaj a = random(r, 14, 40);
+                    if (sparseA) for (int i = 0; i < a.data.length; i++) if (i % 10 != 0) a.data[i] = 0.0;
                     for (int i = 0; i < 14; i++) a.set(i, 9, 0.0);
                     a.set(row, 9, odd);
                     DMatrixRMaj b = random(r, 40, 30);
@@ -166,7 +240,8 @@ class GemmProperties {
                     CommonOps_DDRM.mult(positive, b, expected);
                     for (int j = 0; j < 30; j++) {
                         double v = out.get(row, j);
-                        String where = "A[" + row + ", 9] = " + odd + " transA=" + transA + ": C[" + row + ", " + j + "] = " + v;
+                        String where = "A[" + row + ", 9] = " + odd + " transA=" + transA + " sparseA=" + sparseA + ": C[" + row
+                                + ", " + j + "] = " + v;
                         if (Double.isNaN(odd) || Double.isInfinite(odd)) assertTrue(!Double.isFinite(v), where);
                         else assertTrue(Math.abs(v - expected.get(row, j)) <= 1e-12 * (1 + Math.abs(expected.get(row, j))), where
                                 + ", expected " + expected.get(row, j));
@@ -235,6 +310,9 @@ class GemmProperties {
         var bean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         Random r = new Random(5);
         DMatrixRMaj x = random(r, 100, 784);
+        // an image batch's density (19% nonzeros): its forward product takes the sparse-row kernel
+        DMatrixRMaj images = x.copy();
+        for (int i = 0; i < images.data.length; i++) if (r.nextDouble() >= 0.19) images.data[i] = 0.0;
         DMatrixRMaj w = random(r, 784, 50);
         DMatrixRMaj dout = random(r, 100, 50);
         DMatrixRMaj out = new DMatrixRMaj(100, 50);
@@ -245,6 +323,7 @@ class GemmProperties {
             long before = bean.getCurrentThreadAllocatedBytes();
             for (int i = 0; i < 50; i++) {
                 Gemm.mult(x, false, w, false, out);
+                Gemm.mult(images, false, w, false, out);
                 Gemm.mult(x, true, dout, false, dw);
                 Gemm.mult(dout, false, w, true, dx);
             }

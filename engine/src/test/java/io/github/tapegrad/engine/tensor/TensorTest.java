@@ -119,6 +119,23 @@ class TensorTest {
     }
 
     @Test
+    void matmulIntoWritesTheSameValuesIntoTheBuffer() {
+        Tensor a = Tensor.uniform(1, -1, 1, 7, 5);
+        Tensor b = Tensor.uniform(2, -1, 1, 7, 3);
+        DMatrixRMaj into = new DMatrixRMaj(1, 1);
+        Tensor product = a.matmulInto(b, true, false, into);
+        assertEquals(a.matmul(b, true, false), product);
+        assertTrue(product.matrixView() == into, "a tensor over the buffer, not a copy");
+        assertEquals(5, into.numRows);
+        assertEquals(3, into.numCols);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> a.matmulInto(b, true, false, b.matrixView()));
+        assertTrue(e.getMessage().contains("storage of an operand"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> a.matmulInto(b, false, false, new DMatrixRMaj(1, 1)));
+        assertEquals("matmul: cannot multiply (7x5) by (7x3)", e.getMessage());
+    }
+
+    @Test
     void reshapeInfersOneDimension() {
         Tensor x = Tensor.zeros(2, 3, 4);
         assertArrayEquals(new int[] {6, 4}, x.reshape(-1, 4).shape());

@@ -105,7 +105,7 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
         HAND(TrainConfig.Engine.HAND, "the hand-written layers, buffers reused"),
         TAPE_FUSED(TrainConfig.Engine.TAPE_FUSED, "fused ops on a tape, gradients written into the network's buffers"),
         TAPE_FUSED_FRESH(null, "fused ops on a tape, fresh gradient tensors"),
-        TAPE_COMPOSITE(TrainConfig.Engine.TAPE_COMPOSITE, "composites of primitives on a tape, fresh gradient tensors");
+        TAPE_COMPOSITE(TrainConfig.Engine.TAPE_COMPOSITE, "composites of primitives on a tape, gradients written into the network's buffers");
 
         /** The training engine this variant runs, or null for the comparison that no engine uses. */
         final TrainConfig.Engine engine;

@@ -115,8 +115,8 @@ public final class Trainer {
 
     /**
      * One training step of the given engine on a batch: gradient, then SGD with {@code learningRate}. The tape engines
-     * record the network on a fresh tape; the fused one writes its gradients into the network's own gradient buffers
-     * ({@link TwoLayerNetOnTape#gradientInto}), the composite one takes the tape's fresh gradients.
+     * record the network on a fresh tape and have its gradients written into the network's own gradient buffers
+     * ({@link TwoLayerNetOnTape#gradientInto}).
      *
      * @return the loss of this step's forward pass
      */
@@ -127,18 +127,14 @@ public final class Trainer {
                 net.update(net.grads(), learningRate);
                 return loss;
             }
-            case TAPE_FUSED -> {
+            case TAPE_FUSED, TAPE_COMPOSITE -> {
                 TwoLayerNet.Grads g = net.grads();
-                double loss = TwoLayerNetOnTape.gradientInto(net.params(), x, labels, TwoLayerNetOnTape.Form.FUSED,
+                TwoLayerNetOnTape.Form form = engine == TrainConfig.Engine.TAPE_FUSED ? TwoLayerNetOnTape.Form.FUSED
+                        : TwoLayerNetOnTape.Form.COMPOSITE;
+                double loss = TwoLayerNetOnTape.gradientInto(net.params(), x, labels, form,
                         new Parameters(g.dW1(), g.db1(), g.dW2(), g.db2()));
                 net.update(g, learningRate);
                 return loss;
-            }
-            case TAPE_COMPOSITE -> {
-                TwoLayerNetOnTape.Result r = TwoLayerNetOnTape.gradient(net.params(), x, labels, TwoLayerNetOnTape.Form.COMPOSITE);
-                Parameters g = r.grads();
-                net.update(new TwoLayerNet.Grads(g.W1(), g.b1(), g.W2(), g.b2()), learningRate);
-                return r.loss();
             }
             default -> throw new IllegalStateException("unknown engine " + engine);
         }

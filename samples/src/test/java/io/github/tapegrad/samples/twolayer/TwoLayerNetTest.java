@@ -41,13 +41,17 @@ class TwoLayerNetTest {
         Parameters composite = TwoLayerNetOnTape.gradient(net.params(), x, labels, TwoLayerNetOnTape.Form.COMPOSITE).grads();
         Parameters fused = TwoLayerNetOnTape.gradient(net.params(), x, labels, TwoLayerNetOnTape.Form.FUSED).grads();
         Parameters numerical = net.numericalGradient(x, labels);
-        Parameters into = new Parameters(new DMatrixRMaj(6, 5), new DMatrixRMaj(1, 5), new DMatrixRMaj(5, 4), new DMatrixRMaj(1, 4));
-        double loss = TwoLayerNetOnTape.gradientInto(net.params(), x, labels, TwoLayerNetOnTape.Form.FUSED, into);
-        assertEquals(net.loss(x, labels), loss, 0.0, "the fused tape's loss is the network's");
-        for (int k = 0; k < 4; k++) {
-            // the same rules write into the caller's buffers: equal bit for bit
-            assertArrayEquals(fused.get(k).data, Arrays.copyOf(into.get(k).data, fused.get(k).getNumElements()), 0.0,
-                    Parameters.names().get(k) + ": gradientInto against gradient");
+        for (TwoLayerNetOnTape.Form form : TwoLayerNetOnTape.Form.values()) {
+            Parameters fresh = form == TwoLayerNetOnTape.Form.FUSED ? fused : composite;
+            Parameters into = new Parameters(new DMatrixRMaj(6, 5), new DMatrixRMaj(1, 5), new DMatrixRMaj(5, 4), new DMatrixRMaj(1, 4));
+            double loss = TwoLayerNetOnTape.gradientInto(net.params(), x, labels, form, into);
+            assertEquals(net.loss(x, labels), loss, form == TwoLayerNetOnTape.Form.FUSED ? 0.0 : 1e-12,
+                    form + ": the tape's loss is the network's");
+            for (int k = 0; k < 4; k++) {
+                // the same rules write into the caller's buffers: equal bit for bit
+                assertArrayEquals(fresh.get(k).data, Arrays.copyOf(into.get(k).data, fresh.get(k).getNumElements()), 0.0,
+                        form + " " + Parameters.names().get(k) + ": gradientInto against gradient");
+            }
         }
         for (int k = 0; k < 4; k++) {
             String name = Parameters.names().get(k);

@@ -67,8 +67,10 @@ public final class Gemm {
         }
 
         static void warmUp() {
-            VectorGemm.warmUp();
+            // the sparse-row kernel first: it runs the first large products of a training run (the first layer's, and
+            // the accuracy pass at iteration 0)
             SparseRowKernel.warmUp();
+            VectorGemm.warmUp();
         }
 
         static boolean sparseRowsPay(double[] a, int m, int k, int n, double[] b) {

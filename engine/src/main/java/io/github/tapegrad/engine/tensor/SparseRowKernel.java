@@ -224,19 +224,21 @@ final class SparseRowKernel {
      */
     static void warmUp() {
         java.util.Random r = new java.util.Random(2);
-        int k = 40;
-        int[] widths = {13 * L, 12 * L + 2, 5 * L + 1};
-        double[] a = new double[3 * k];
+        // NOTE: rows as long as images' (200 entries, a fifth nonzero): each call's loops then count towards the JIT's
+        // thresholds 40 steps at a time, and the kernel is compiled after a few thousand rows instead of tens of thousands
+        int k = 200;
+        int rows = 4;
+        int[] widths = {12 * L + 2, 13 * L, 5 * L + 1};
+        double[] a = new double[rows * k];
         for (int i = 0; i < a.length; i++) a[i] = r.nextInt(5) == 0 ? r.nextDouble() : 0.0;
-        for (int w = 0; w < widths.length; w++) {
-            int n = widths[w];
+        for (int n : widths) {
             double[] b = new double[k * n];
             for (int i = 0; i < b.length; i++) b[i] = r.nextDouble();
-            double[] c = new double[3 * n];
-            for (int i = 0; i < WARM_UP_PRODUCTS; i++) mult(a, k, b, n, c, 0, 3);
+            double[] c = new double[rows * n];
+            for (int i = 0; i < WARM_UP_PRODUCTS; i++) mult(a, k, b, n, c, 0, rows);
         }
     }
 
     /** Products per width run by {@link #warmUp}: past the JIT's thresholds for full optimisation. */
-    private static final int WARM_UP_PRODUCTS = 10_000;
+    private static final int WARM_UP_PRODUCTS = 1_500;
 }

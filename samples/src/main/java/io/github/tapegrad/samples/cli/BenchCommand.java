@@ -103,7 +103,7 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
     /** What is timed: the training engines, and the fused tape with fresh gradients for comparison. */
     private enum Variant {
         HAND(TrainConfig.Engine.HAND, "the hand-written layers, buffers reused"),
-        TAPE_FUSED(TrainConfig.Engine.TAPE_FUSED, "fused ops on a tape, gradients written into the network's buffers"),
+        TAPE_FUSED(TrainConfig.Engine.TAPE_FUSED, "fused ops on a tape, layers kept in a workspace, gradients written into the network's buffers"),
         TAPE_FUSED_FRESH(null, "fused ops on a tape, fresh gradient tensors"),
         TAPE_COMPOSITE(TrainConfig.Engine.TAPE_COMPOSITE, "composites of primitives on a tape, gradients written into the network's buffers");
 
@@ -111,19 +111,27 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
         final TrainConfig.Engine engine;
         final String description;
 
+        /** The engine's steps for each network, made once so that the fused engine keeps its workspace across rounds. */
+        private final java.util.Map<TwoLayerNet, Trainer.Step> steps = new java.util.IdentityHashMap<>();
+
         Variant(TrainConfig.Engine engine, String description) {
             this.engine = engine;
             this.description = description;
+        }
+
+        Trainer.Step steps(TwoLayerNet net) {
+            return steps.computeIfAbsent(net, n -> Trainer.steps(engine, n, 0.0));
         }
     }
 
     /** Milliseconds per step of one variant over {@code n} steps (SGD with learning rate 0, so the net stays put). */
     private static double time(Variant variant, TwoLayerNet net, Batches b, int n) {
+        Trainer.Step step = variant.engine == null ? null : variant.steps(net);
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
             b.next();
-            if (variant.engine != null) {
-                Trainer.step(variant.engine, net, b.x, b.labels, 0.0);
+            if (step != null) {
+                step.run(b.x, b.labels);
             } else {
                 Parameters g = TwoLayerNetOnTape.gradient(net.params(), b.x, b.labels, TwoLayerNetOnTape.Form.FUSED).grads();
                 net.update(new TwoLayerNet.Grads(g.W1(), g.b1(), g.W2(), g.b2()), 0.0);

@@ -1,6 +1,7 @@
 package io.github.tapegrad.samples.twolayer;
 
 import io.github.tapegrad.engine.tensor.Tensor;
+import io.github.tapegrad.nn.tape.FusedLayers;
 import io.github.tapegrad.samples.mnist.MnistData;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +71,7 @@ public final class Trainer {
                     + train.name() + " has " + train.features() + " pixels per image");
         }
         return loop(config.iterations(), config.batchSize(), rng, train, test, listener,
-                (x, labels) -> step(config.engine(), net, x, labels, config.learningRate()), net::accuracy);
+                steps(config.engine(), net, config.learningRate()), net::accuracy);
     }
 
     /**
@@ -114,29 +115,36 @@ public final class Trainer {
     }
 
     /**
-     * One training step of the given engine on a batch: gradient, then SGD with {@code learningRate}. The tape engines
-     * record the network on a fresh tape and have its gradients written into the network's own gradient buffers
-     * ({@link TwoLayerNetOnTape#gradientInto}).
-     *
-     * @return the loss of this step's forward pass
+     * Training steps of the given engine for {@code net}: gradient, then SGD with {@code learningRate}; each returns the
+     * loss of its forward pass. The tape engines record the network on a fresh tape each step and have its gradients
+     * written into the network's own gradient buffers ({@link TwoLayerNetOnTape#gradientInto}); the fused one keeps its
+     * layers in a {@link FusedLayers.Workspace} of its own from step to step, as the hand-written network keeps its
+     * buffers. Not for concurrent use.
      */
-    public static double step(TrainConfig.Engine engine, TwoLayerNet net, DMatrixRMaj x, int[] labels, double learningRate) {
-        switch (engine) {
-            case HAND -> {
+    public static Step steps(TrainConfig.Engine engine, TwoLayerNet net, double learningRate) {
+        TwoLayerNet.Grads g = net.grads();
+        Parameters buffers = new Parameters(g.dW1(), g.db1(), g.dW2(), g.db2());
+        return switch (engine) {
+            case HAND -> (x, labels) -> {
                 double loss = net.gradient(x, labels);
-                net.update(net.grads(), learningRate);
-                return loss;
-            }
-            case TAPE_FUSED, TAPE_COMPOSITE -> {
-                TwoLayerNet.Grads g = net.grads();
-                TwoLayerNetOnTape.Form form = engine == TrainConfig.Engine.TAPE_FUSED ? TwoLayerNetOnTape.Form.FUSED
-                        : TwoLayerNetOnTape.Form.COMPOSITE;
-                double loss = TwoLayerNetOnTape.gradientInto(net.params(), x, labels, form,
-                        new Parameters(g.dW1(), g.db1(), g.dW2(), g.db2()));
                 net.update(g, learningRate);
                 return loss;
+            };
+            case TAPE_FUSED -> {
+                FusedLayers.Workspace workspace = new FusedLayers.Workspace();
+                yield (x, labels) -> {
+                    double loss = TwoLayerNetOnTape.gradientInto(net.params(), x, labels, TwoLayerNetOnTape.Form.FUSED, buffers,
+                            workspace);
+                    net.update(g, learningRate);
+                    return loss;
+                };
             }
-            default -> throw new IllegalStateException("unknown engine " + engine);
-        }
+            case TAPE_COMPOSITE -> (x, labels) -> {
+                double loss = TwoLayerNetOnTape.gradientInto(net.params(), x, labels, TwoLayerNetOnTape.Form.COMPOSITE, buffers,
+                        null);
+                net.update(g, learningRate);
+                return loss;
+            };
+        };
     }
 }

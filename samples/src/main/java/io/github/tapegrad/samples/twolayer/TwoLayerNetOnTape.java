@@ -31,7 +31,7 @@ public final class TwoLayerNetOnTape {
      * The gradients are read-only views of the tape's immutable results.
      */
     public static Result gradient(Parameters p, DMatrixRMaj x, int[] t, Form form) {
-        Recorded r = record(p, x, t, form);
+        Recorded r = record(p, x, t, form, null);
         Gradients g = r.tape.gradients(r.loss, r.params);
         return new Result(r.loss.value().item(), new Parameters(matrix(g.get(r.params[0])), matrix(g.get(r.params[1])),
                 matrix(g.get(r.params[2])), matrix(g.get(r.params[3]))));
@@ -39,13 +39,19 @@ public final class TwoLayerNetOnTape {
 
     /**
      * As {@link #gradient}, with the gradients written into {@code grads} ({@link Tape#gradientsInto}): the fused
-     * Affine ops write dW and db straight into them, so a training loop allocates no gradient storage per step.
+     * Affine ops and the matmul primitive write dW straight into them, so a training loop allocates no gradient storage
+     * per step. With a workspace, the fused form's ops also write their outputs into the buffers of the layers they
+     * used in the previous call: nothing of the tape outlives this call, so nothing can see them change.
      *
-     * @param grads overwritten, each buffer reshaped to its parameter's shape
+     * @param grads     overwritten, each buffer reshaped to its parameter's shape
+     * @param workspace the fused ops' layers from the previous call (rewound here), or null for fresh ones; the
+     *                  composite form ignores it
      * @return the loss of this forward pass
      */
-    public static double gradientInto(Parameters p, DMatrixRMaj x, int[] t, Form form, Parameters grads) {
-        Recorded r = record(p, x, t, form);
+    public static double gradientInto(Parameters p, DMatrixRMaj x, int[] t, Form form, Parameters grads,
+                                      FusedLayers.Workspace workspace) {
+        if (workspace != null) workspace.rewind();
+        Recorded r = record(p, x, t, form, workspace);
         r.tape.gradientsInto(r.loss, r.params, new DMatrixRMaj[] {grads.W1(), grads.b1(), grads.W2(), grads.b2()});
         return r.loss.value().item();
     }
@@ -53,7 +59,7 @@ public final class TwoLayerNetOnTape {
     /** A network recorded on its tape: the loss and the parameters W1, b1, W2, b2. */
     private record Recorded(Tape tape, Var loss, Var[] params) {}
 
-    private static Recorded record(Parameters p, DMatrixRMaj x, int[] t, Form form) {
+    private static Recorded record(Parameters p, DMatrixRMaj x, int[] t, Form form, FusedLayers.Workspace workspace) {
         Tape tape = new Tape();
         // NOTE: the parameters and the batch are wrapped, not copied: the tape lives only inside one call, and
         // nothing modifies them until it returns (the caller updates the parameters afterwards).
@@ -65,8 +71,11 @@ public final class TwoLayerNetOnTape {
         Var loss = form == Form.COMPOSITE
                 ? LayerFunctions.softmaxWithLoss(LayerFunctions.affine(LayerFunctions.relu(
                         LayerFunctions.affine(input, w1, b1)), w2, b2), t)
+                : workspace == null
+                ? FusedLayers.softmaxWithLoss(FusedLayers.affine(FusedLayers.relu(
+                        FusedLayers.affine(input, w1, b1)), w2, b2), t)
                 : FusedLayers.softmaxWithLoss(FusedLayers.affine(FusedLayers.relu(
-                        FusedLayers.affine(input, w1, b1)), w2, b2), t);
+                        FusedLayers.affine(input, w1, b1, workspace), workspace), w2, b2, workspace), t);
         return new Recorded(tape, loss, new Var[] {w1, b1, w2, b2});
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.tapegrad.engine.check.InputReport;
 import io.github.tapegrad.engine.tensor.Tensor;
+import io.github.tapegrad.nn.tape.FusedLayers;
 import io.github.tapegrad.samples.mnist.MnistData;
 import io.github.tapegrad.samples.mnist.MnistSource;
 import java.io.ByteArrayInputStream;
@@ -41,16 +42,19 @@ class TwoLayerNetTest {
         Parameters composite = TwoLayerNetOnTape.gradient(net.params(), x, labels, TwoLayerNetOnTape.Form.COMPOSITE).grads();
         Parameters fused = TwoLayerNetOnTape.gradient(net.params(), x, labels, TwoLayerNetOnTape.Form.FUSED).grads();
         Parameters numerical = net.numericalGradient(x, labels);
-        for (TwoLayerNetOnTape.Form form : TwoLayerNetOnTape.Form.values()) {
+        // the fused form twice with a workspace: the second call reuses the layers of the first
+        FusedLayers.Workspace workspace = new FusedLayers.Workspace();
+        for (int run = 0; run < 4; run++) {
+            TwoLayerNetOnTape.Form form = run == 0 ? TwoLayerNetOnTape.Form.COMPOSITE : TwoLayerNetOnTape.Form.FUSED;
             Parameters fresh = form == TwoLayerNetOnTape.Form.FUSED ? fused : composite;
             Parameters into = new Parameters(new DMatrixRMaj(6, 5), new DMatrixRMaj(1, 5), new DMatrixRMaj(5, 4), new DMatrixRMaj(1, 4));
-            double loss = TwoLayerNetOnTape.gradientInto(net.params(), x, labels, form, into);
+            double loss = TwoLayerNetOnTape.gradientInto(net.params(), x, labels, form, into, run < 2 ? null : workspace);
             assertEquals(net.loss(x, labels), loss, form == TwoLayerNetOnTape.Form.FUSED ? 0.0 : 1e-12,
                     form + ": the tape's loss is the network's");
             for (int k = 0; k < 4; k++) {
                 // the same rules write into the caller's buffers: equal bit for bit
                 assertArrayEquals(fresh.get(k).data, Arrays.copyOf(into.get(k).data, fresh.get(k).getNumElements()), 0.0,
-                        form + " " + Parameters.names().get(k) + ": gradientInto against gradient");
+                        form + " (run " + run + ") " + Parameters.names().get(k) + ": gradientInto against gradient");
             }
         }
         for (int k = 0; k < 4; k++) {

@@ -46,66 +46,10 @@ public final class FusedLayers {
     private static final CustomOp SIGMOID = elementwise("Sigmoid", Sigmoid::new);
 
     /**
-     * Layers that fused ops keep from one recording to the next, so that an op writes its output into the buffer of
-     * the layer it used last time instead of into fresh memory: the book's network on the tape then takes a training
-     * step in about 0.96 of the time (in-process A/B), as the hand-written layers reuse their buffers.
-     *
-     * <p>The k-th op applied with a workspace since its last {@link #rewind()} uses the workspace's k-th layer (made on
-     * first use, and made again when the op or, for Affine, W or b differs), and its output tensor is that layer's
-     * buffer. NOTE: a value computed with a workspace is therefore valid only until the workspace is rewound and an op
-     * is applied at its position again. Use one workspace per training loop, rewind it before recording each step,
-     * and keep nothing from one step to the next; a gradient pass through an op whose layer has been taken over since
-     * fails with an {@link IllegalStateException} instead of reading another step's values. Gradients are never written
-     * into the workspace. Not thread-safe.
-     */
-    public static final class Workspace {
-        private final java.util.List<Slot> slots = new java.util.ArrayList<>();
-        private int next;
-
-        /** Starts a new recording: the ops applied from now on take the layers from the first one again. */
-        public void rewind() {
-            next = 0;
-        }
-
-        /** The layer of the next op, if the one at its position fits {@code key}, else a new one from {@code make}. */
-        private Slot take(Object key, java.util.function.Supplier<Object> make) {
-            Slot slot = next < slots.size() ? slots.get(next) : null;
-            if (slot == null || !slot.key.equals(key)) {
-                slot = new Slot(key, make.get());
-                if (next < slots.size()) slots.set(next, slot);
-                else slots.add(slot);
-            }
-            next++;
-            // a new owner token for each application: the previous owner's gradient rule can tell it has been taken over
-            slot.owner = new Object();
-            return slot;
-        }
-    }
-
-    /** A workspace position: the layer, what it was made for, and the application that owns it now. */
-    private static final class Slot {
-        final Object key;
-        final Object layer;
-        Object owner;
-
-        Slot(Object key, Object layer) {
-            this.key = key;
-            this.layer = layer;
-        }
-
-        /** Fails unless the application holding {@code owner} still owns this layer. */
-        void checkOwner(Object owner, String op) {
-            if (this.owner != owner) {
-                throw new IllegalStateException(op + ": its workspace was rewound and this op's layer reused by a later"
-                        + " recording, so its saved values belong to another step; take gradients before rewinding");
-            }
-        }
-    }
-
-    /**
      * A single-input, shape-preserving layer as an op. NOTE: the forward buffer belongs to this application's own
-     * layer, which never runs forward again, so it is handed to the output tensor without a copy; each backward call
-     * writes into a fresh buffer (a tape may ask for gradients more than once), also handed over without a copy.
+     * layer, which runs forward no more (or not before its workspace is rewound, see {@link FusedWorkspace}), so it is
+     * handed to the output tensor without a copy; each backward call writes into a fresh buffer (a tape may ask for
+     * gradients more than once), also handed over without a copy.
      */
     private static CustomOp elementwise(String name, java.util.function.Supplier<io.github.tapegrad.nn.Layer> make) {
         return elementwise(name, make, null);
@@ -113,9 +57,9 @@ public final class FusedLayers {
 
     /** {@link #elementwise(String, java.util.function.Supplier)} with the layer taken from a workspace, or made when null. */
     private static CustomOp elementwise(String name, java.util.function.Supplier<io.github.tapegrad.nn.Layer> make,
-            Workspace workspace) {
+            FusedWorkspace workspace) {
         return CustomOp.of(name, in -> {
-            Slot slot = workspace == null ? null : workspace.take(name, make::get);
+            FusedWorkspace.Slot slot = workspace == null ? null : workspace.take(name, make::get);
             Object owner = slot == null ? null : slot.owner;
             io.github.tapegrad.nn.Layer layer = slot == null ? make.get() : (io.github.tapegrad.nn.Layer) slot.layer;
             int[] shape = in[0].shape();
@@ -130,17 +74,18 @@ public final class FusedLayers {
     private static final CustomOp AFFINE = affine(null);
 
     /** The Affine op, its layer taken from a workspace, or made for each application when null. */
-    private static CustomOp affine(Workspace workspace) {
+    private static CustomOp affine(FusedWorkspace workspace) {
         return CustomOp.of("Affine", in -> applyAffine(in, workspace));
     }
 
-    private static CustomOp.Result applyAffine(Tensor[] in, Workspace workspace) {
+    private static CustomOp.Result applyAffine(Tensor[] in, FusedWorkspace workspace) {
         if (in[1].rank() != 2) throw new IllegalArgumentException("Affine: W must be rank 2, got " + java.util.Arrays.toString(in[1].shape()));
         // the layer reads W, b and x in place: tensors are immutable, and this layer never updates its parameters
         DMatrixRMaj w = in[1].matrixView();
         DMatrixRMaj bias = in[2].matrixView();
-        Slot slot = workspace == null ? null
-                : workspace.take(java.util.List.of("Affine", new Identity(w), new Identity(bias)), () -> new Affine("Affine", w, bias));
+        FusedWorkspace.Slot slot = workspace == null ? null
+                : workspace.take(java.util.List.of("Affine", FusedWorkspace.identity(w), FusedWorkspace.identity(bias)),
+                () -> new Affine("Affine", w, bias));
         Object owner = slot == null ? null : slot.owner;
         Affine layer = slot == null ? new Affine("Affine", w, bias) : (Affine) slot.layer;
         int[] xShape = in[0].shape();
@@ -166,19 +111,6 @@ public final class FusedLayers {
                 return new Tensor[] {dx, Tensor.wrap(dW), Tensor.wrap(db).reshape(bShape)};
             }
         });
-    }
-
-    /** A matrix compared by identity: a workspace's Affine layer holds its W and b by reference. */
-    private record Identity(DMatrixRMaj matrix) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Identity other && other.matrix == matrix;
-        }
-
-        @Override
-        public int hashCode() {
-            return System.identityHashCode(matrix);
-        }
     }
 
     private static DMatrixRMaj orFresh(DMatrixRMaj buffer) {
@@ -223,8 +155,8 @@ public final class FusedLayers {
         return x.tape().apply(RELU, x);
     }
 
-    /** Relu on the tape, its output in a {@link Workspace} layer's buffer. */
-    public static Var relu(Var x, Workspace workspace) {
+    /** Relu on the tape, its output in a {@link FusedWorkspace} layer's buffer. */
+    public static Var relu(Var x, FusedWorkspace workspace) {
         return x.tape().apply(elementwise("Relu", Relu::new, java.util.Objects.requireNonNull(workspace, "workspace")), x);
     }
 
@@ -238,8 +170,8 @@ public final class FusedLayers {
         return x.tape().apply(AFFINE, x, w, b);
     }
 
-    /** Affine on the tape, its output in a {@link Workspace} layer's buffer. */
-    public static Var affine(Var x, Var w, Var b, Workspace workspace) {
+    /** Affine on the tape, its output in a {@link FusedWorkspace} layer's buffer. */
+    public static Var affine(Var x, Var w, Var b, FusedWorkspace workspace) {
         return x.tape().apply(affine(java.util.Objects.requireNonNull(workspace, "workspace")), x, w, b);
     }
 

@@ -17,13 +17,13 @@ import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link FusedLayers.Workspace}: ops that keep their layers from one recording to the next compute exactly what fresh
+ * {@link FusedWorkspace}: ops that keep their layers from one recording to the next compute exactly what fresh
  * ops compute, step after step, reuse the layers' buffers, and refuse a gradient pass once their layer has been taken.
  */
 class FusedWorkspaceTest {
 
     /** affine → relu → affine → softmaxWithLoss, as the book's network, with or without a workspace. */
-    private static Var network(Tape tape, Var x, Var w1, Var b1, Var w2, Var b2, int[] labels, FusedLayers.Workspace ws) {
+    private static Var network(Tape tape, Var x, Var w1, Var b1, Var w2, Var b2, int[] labels, FusedWorkspace ws) {
         Var hidden = ws == null ? FusedLayers.relu(FusedLayers.affine(x, w1, b1))
                 : FusedLayers.relu(FusedLayers.affine(x, w1, b1, ws), ws);
         Var scores = ws == null ? FusedLayers.affine(hidden, w2, b2) : FusedLayers.affine(hidden, w2, b2, ws);
@@ -41,7 +41,7 @@ class FusedWorkspaceTest {
                 .checkAssert((seed, n, d, h) -> {
                     Random r = new Random(seed);
                     int c = 2 + r.nextInt(4);
-                    FusedLayers.Workspace ws = new FusedLayers.Workspace();
+                    FusedWorkspace ws = new FusedWorkspace();
                     Tensor w1v = Tensor.uniform(r.nextLong(), -1, 1, d, h);
                     for (int step = 0; step < 4; step++) {
                         if (r.nextInt(3) == 0) w1v = Tensor.uniform(r.nextLong(), -1, 1, d, h);
@@ -81,7 +81,7 @@ class FusedWorkspaceTest {
 
     @Test
     void theNextRecordingWritesIntoTheSameBuffers() {
-        FusedLayers.Workspace ws = new FusedLayers.Workspace();
+        FusedWorkspace ws = new FusedWorkspace();
         Tensor w = Tensor.uniform(1, -1, 1, 4, 3);
         Tensor b = Tensor.uniform(2, -1, 1, 3);
         DMatrixRMaj[] outputs = new DMatrixRMaj[2];
@@ -96,7 +96,7 @@ class FusedWorkspaceTest {
 
     @Test
     void aGradientPassAfterTheLayersWereTakenOverFailsClearly() {
-        FusedLayers.Workspace ws = new FusedLayers.Workspace();
+        FusedWorkspace ws = new FusedWorkspace();
         Tape first = new Tape();
         Var w = first.variable("W", Tensor.uniform(1, -1, 1, 4, 3));
         Var b = first.variable("b", Tensor.uniform(2, -1, 1, 3));

@@ -119,8 +119,14 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
             this.description = description;
         }
 
+        /** NOTE: no lambda here: a capturing one allocates on every call, and the allocation count would include it. */
         Trainer.Step steps(TwoLayerNet net) {
-            return steps.computeIfAbsent(net, n -> Trainer.steps(engine, n, 0.0));
+            Trainer.Step step = steps.get(net);
+            if (step == null) {
+                step = Trainer.steps(engine, net, 0.0);
+                steps.put(net, step);
+            }
+            return step;
         }
     }
 

@@ -1,7 +1,7 @@
 package io.github.tapegrad.samples.twolayer;
 
 import io.github.tapegrad.engine.tensor.Tensor;
-import io.github.tapegrad.nn.tape.FusedLayers;
+import io.github.tapegrad.nn.tape.FusedWorkspace;
 import io.github.tapegrad.samples.mnist.MnistData;
 import java.util.ArrayList;
 import java.util.List;
@@ -118,7 +118,7 @@ public final class Trainer {
      * Training steps of the given engine for {@code net}: gradient, then SGD with {@code learningRate}; each returns the
      * loss of its forward pass. The tape engines record the network on a fresh tape each step and have its gradients
      * written into the network's own gradient buffers ({@link TwoLayerNetOnTape#gradientInto}); the fused one keeps its
-     * layers in a {@link FusedLayers.Workspace} of its own from step to step, as the hand-written network keeps its
+     * layers in a {@link FusedWorkspace} of its own from step to step, as the hand-written network keeps its
      * buffers. Not for concurrent use.
      */
     public static Step steps(TrainConfig.Engine engine, TwoLayerNet net, double learningRate) {
@@ -131,7 +131,7 @@ public final class Trainer {
                 return loss;
             };
             case TAPE_FUSED -> {
-                FusedLayers.Workspace workspace = new FusedLayers.Workspace();
+                FusedWorkspace workspace = new FusedWorkspace();
                 yield (x, labels) -> {
                     double loss = TwoLayerNetOnTape.gradientInto(net.params(), x, labels, TwoLayerNetOnTape.Form.FUSED, buffers,
                             workspace);

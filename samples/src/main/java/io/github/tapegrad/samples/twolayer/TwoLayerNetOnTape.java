@@ -5,6 +5,7 @@ import io.github.tapegrad.engine.autodiff.Tape;
 import io.github.tapegrad.engine.autodiff.Var;
 import io.github.tapegrad.engine.tensor.Tensor;
 import io.github.tapegrad.nn.tape.FusedLayers;
+import io.github.tapegrad.nn.tape.FusedWorkspace;
 import io.github.tapegrad.nn.tape.LayerFunctions;
 import org.ejml.data.DMatrixRMaj;
 
@@ -49,7 +50,7 @@ public final class TwoLayerNetOnTape {
      * @return the loss of this forward pass
      */
     public static double gradientInto(Parameters p, DMatrixRMaj x, int[] t, Form form, Parameters grads,
-                                      FusedLayers.Workspace workspace) {
+                                      FusedWorkspace workspace) {
         if (workspace != null) workspace.rewind();
         Recorded r = record(p, x, t, form, workspace);
         r.tape.gradientsInto(r.loss, r.params, new DMatrixRMaj[] {grads.W1(), grads.b1(), grads.W2(), grads.b2()});
@@ -59,7 +60,7 @@ public final class TwoLayerNetOnTape {
     /** A network recorded on its tape: the loss and the parameters W1, b1, W2, b2. */
     private record Recorded(Tape tape, Var loss, Var[] params) {}
 
-    private static Recorded record(Parameters p, DMatrixRMaj x, int[] t, Form form, FusedLayers.Workspace workspace) {
+    private static Recorded record(Parameters p, DMatrixRMaj x, int[] t, Form form, FusedWorkspace workspace) {
         Tape tape = new Tape();
         // NOTE: the parameters and the batch are wrapped, not copied: the tape lives only inside one call, and
         // nothing modifies them until it returns (the caller updates the parameters afterwards).

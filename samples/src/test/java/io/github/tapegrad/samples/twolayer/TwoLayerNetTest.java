@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.tapegrad.engine.check.InputReport;
 import io.github.tapegrad.engine.tensor.Tensor;
-import io.github.tapegrad.nn.tape.FusedLayers;
+import io.github.tapegrad.nn.tape.FusedWorkspace;
 import io.github.tapegrad.samples.mnist.MnistData;
 import io.github.tapegrad.samples.mnist.MnistSource;
 import java.io.ByteArrayInputStream;
@@ -43,7 +43,7 @@ class TwoLayerNetTest {
         Parameters fused = TwoLayerNetOnTape.gradient(net.params(), x, labels, TwoLayerNetOnTape.Form.FUSED).grads();
         Parameters numerical = net.numericalGradient(x, labels);
         // the fused form twice with a workspace: the second call reuses the layers of the first
-        FusedLayers.Workspace workspace = new FusedLayers.Workspace();
+        FusedWorkspace workspace = new FusedWorkspace();
         for (int run = 0; run < 4; run++) {
             TwoLayerNetOnTape.Form form = run == 0 ? TwoLayerNetOnTape.Form.COMPOSITE : TwoLayerNetOnTape.Form.FUSED;
             Parameters fresh = form == TwoLayerNetOnTape.Form.FUSED ? fused : composite;

@@ -104,7 +104,7 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
     private enum Variant {
         HAND(TrainConfig.Engine.HAND, "the hand-written layers, buffers reused"),
         TAPE_FUSED(TrainConfig.Engine.TAPE_FUSED, "fused ops on a tape, layers kept in a workspace, gradients written into the network's buffers"),
-        TAPE_FUSED_FRESH(null, "fused ops on a tape, fresh gradient tensors"),
+        TAPE_FUSED_FRESH(null, "fused ops on a tape, fresh layers and gradient tensors"),
         TAPE_COMPOSITE(TrainConfig.Engine.TAPE_COMPOSITE, "composites of primitives on a tape, gradients written into the network's buffers");
 
         /** The training engine this variant runs, or null for the comparison that no engine uses. */

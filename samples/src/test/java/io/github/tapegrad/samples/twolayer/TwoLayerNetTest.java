@@ -101,6 +101,23 @@ class TwoLayerNetTest {
     }
 
     @Test
+    void accuracyOverADataSetFollowsTheParametersFromPassToPass() throws IOException {
+        // the split pass keeps each thread's layers between passes: they must see every update of the parameters
+        MnistData test = MnistSource.bundled().test();
+        TwoLayerNet net = new TwoLayerNet(784, 50, 10, 0.01, new Random(3));
+        DMatrixRMaj x = new DMatrixRMaj(1, 1);
+        test.range(0, test.size(), x);
+        int[] labels = test.labels(0, test.size());
+        for (int step = 0; step < 4; step++) {
+            assertEquals(net.accuracy(x, labels), net.accuracy(test), 0.0, "pass " + step);
+            DMatrixRMaj batch = new DMatrixRMaj(1, 1);
+            test.range(step * 100, step * 100 + 100, batch);
+            net.gradient(batch, test.labels(step * 100, step * 100 + 100));
+            net.update(net.grads(), 0.5);
+        }
+    }
+
+    @Test
     void tapeEnginesTrainTheSameNetwork() throws IOException {
         MnistSource.Loaded data = MnistSource.bundled();
         Trainer.Trained hand = Trainer.train(new TrainConfig(30, 20, 0.1, 10, 0.01, 7L, TrainConfig.Engine.HAND),

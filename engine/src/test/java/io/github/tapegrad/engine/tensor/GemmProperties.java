@@ -118,17 +118,31 @@ class GemmProperties {
                 });
     }
 
-    /** The sparse-row kernel is chosen for images (MNIST's 19% nonzeros), not for dense rows or narrow products. */
+    /**
+     * The sparse-row kernel is chosen when few groups of four entries hold a nonzero: scattered nonzeros at 0% and 5%
+     * (0% and 19% of groups), and runs of 8 at 20% as in images (20%); not scattered ones at 15% and 30% (48% and 76%
+     * of groups), dense rows, or narrow products.
+     */
     @Test
     void sparseRowKernelIsChosenForSparseRowsOnly() {
         Random r = new Random(4);
         int n = 50;
-        // the sample is 8 rows of 784: a density 0.06 from the limit is many standard deviations (0.015) away
-        for (double density : new double[] {0.0, 0.1, 0.19, 0.31, 0.6, 1.0}) {
+        // the sample is 8 rows of 196 groups: each share of groups here is at least 0.13 from the limit, over ten
+        // standard deviations (at most 0.012)
+        for (double density : new double[] {0.0, 0.05, 0.15, 0.3, 1.0}) {
             DMatrixRMaj a = random(r, 100, 784);
             for (int i = 0; i < a.data.length; i++) if (r.nextDouble() >= density) a.data[i] = 0.0;
-            assertTrue(SparseRowKernel.pays(a.data, 100, 784, n) == density < SparseRowKernel.MAX_DENSITY, "density " + density);
+            double groups = 1 - Math.pow(1 - density, SparseRowKernel.GROUP);
+            assertTrue(SparseRowKernel.pays(a.data, 100, 784, n) == groups < SparseRowKernel.MAX_GROUPS,
+                    "scattered nonzeros at " + density + " (" + groups + " of groups)");
         }
+        DMatrixRMaj runs = new DMatrixRMaj(100, 784);
+        for (int i = 0; i < 100; i++) {
+            for (int p = 0; p < 784; p += 8) {
+                if (r.nextDouble() < 0.2) for (int q = p; q < p + 8; q++) runs.set(i, q, r.nextGaussian());
+            }
+        }
+        assertTrue(SparseRowKernel.pays(runs.data, 100, 784, n), "runs of 8 nonzeros at 20%, as in images");
         DMatrixRMaj sparse = random(r, 100, 784);
         for (int i = 0; i < sparse.data.length; i++) if (r.nextDouble() >= 0.1) sparse.data[i] = 0.0;
         assertTrue(!SparseRowKernel.pays(sparse.data, 100, 784, SparseRowKernel.MIN_COLUMNS - 1), "too narrow");
@@ -198,8 +212,9 @@ class GemmProperties {
                 boolean sparseA = (variant & 2) != 0;
                 Random r = new Random(3);
                 DMatrixRMaj a = random(r, 12, 40);
-                if (sparseA) for (int i = 0; i < a.data.length; i++) if (i % 10 != 0) a.data[i] = 0.0;
+                if (sparseA) for (int i = 0; i < a.data.length; i++) if (i % 20 != 0) a.data[i] = 0.0;
                 for (int i = 0; i < 12; i++) a.set(i, 7, 0.0);
+                if (sparseA) assertTrue(SparseRowKernel.pays(a.data, 12, 40, 30), "this A would take the sparse-row kernel");
                 DMatrixRMaj b = random(r, 40, 30);
                 b.set(7, 29, bad);
                 if (transB) b = CommonOps_DDRM.transpose(b, null);
@@ -228,9 +243,10 @@ class GemmProperties {
                 for (int row = 0; row < 14; row++) {
                     Random r = new Random(5);
                     DMatrixRMaj a = random(r, 14, 40);
-                    if (sparseA) for (int i = 0; i < a.data.length; i++) if (i % 10 != 0) a.data[i] = 0.0;
+                    if (sparseA) for (int i = 0; i < a.data.length; i++) if (i % 20 != 0) a.data[i] = 0.0;
                     for (int i = 0; i < 14; i++) a.set(i, 9, 0.0);
                     a.set(row, 9, odd);
+                    if (sparseA) assertTrue(SparseRowKernel.pays(a.data, 14, 40, 30), "this A takes the sparse-row kernel");
                     DMatrixRMaj b = random(r, 40, 30);
                     DMatrixRMaj out = new DMatrixRMaj(1, 1);
                     Gemm.mult(transA ? CommonOps_DDRM.transpose(a, null) : a, transA, b, false, out);
@@ -310,9 +326,12 @@ class GemmProperties {
         var bean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         Random r = new Random(5);
         DMatrixRMaj x = random(r, 100, 784);
-        // an image batch's density (19% nonzeros): its forward product takes the sparse-row kernel
+        // as an image batch, nonzeros in runs (of 8, a fifth of them): its forward product takes the sparse-row kernel
         DMatrixRMaj images = x.copy();
-        for (int i = 0; i < images.data.length; i++) if (r.nextDouble() >= 0.19) images.data[i] = 0.0;
+        for (int i = 0; i < images.data.length; i += 8) {
+            if (r.nextDouble() >= 0.2) java.util.Arrays.fill(images.data, i, Math.min(images.data.length, i + 8), 0.0);
+        }
+        assertTrue(SparseRowKernel.pays(images.data, 100, 784, 50), "the image-like batch takes the sparse-row kernel");
         DMatrixRMaj w = random(r, 784, 50);
         DMatrixRMaj dout = random(r, 100, 50);
         DMatrixRMaj out = new DMatrixRMaj(100, 50);

@@ -11,9 +11,9 @@ import org.ejml.dense.row.CommonOps_DDRM;
  *
  * <p>With the Vector API kernel, steps of the inner sum at which a block of six rows of op(a) is all zero are
  * skipped when op(b) is finite; the result is the same value (see {@code VectorGemm}). Sparse inputs such as
- * images are then up to twice as fast. A row-major {@code a} that is mostly zeros (as images are), times a row-major
- * finite {@code b}, goes to a kernel that visits only each row's nonzeros ({@code SparseRowKernel}); it gives the same
- * bits as the other, and the choice, made from a sample of {@code a}'s rows, only changes the time.
+ * images are then up to twice as fast. A row-major {@code a} whose nonzeros are few and in runs (as images' are), times
+ * a row-major finite {@code b}, goes to a kernel that visits only each row's nonzeros ({@code SparseRowKernel}); it
+ * gives the same bits as the other, and the choice, made from a sample of {@code a}'s rows, only changes the time.
  */
 public final class Gemm {
     /** Below this many multiply-adds EJML's kernel is as fast: set-up costs dominate. */
@@ -33,7 +33,7 @@ public final class Gemm {
     }
 
     /**
-     * Has the JIT compile the Vector API kernel now, on small products (a few hundred milliseconds on Java 17), rather
+     * Has the JIT compile the Vector API kernels now, on small products (a few hundred milliseconds on Java 17), rather
      * during the first large product, which otherwise runs interpreted for up to a second. Safe on any thread and
      * alongside other products; changes no result. Does nothing when products use EJML. Programs that start with a
      * large product can run it on a background thread while they load their data.

@@ -66,10 +66,8 @@ final class SparseRowKernel {
             int base = (int) ((long) m * s / rows) * k;
             int p = 0;
             for (; p + GROUP <= k; p += GROUP) {
-                // NOTE: one OR of the four bit patterns, sign bits shifted out, as in VectorGemm's zero test
-                long bits = Double.doubleToRawLongBits(a[base + p]) | Double.doubleToRawLongBits(a[base + p + 1])
-                        | Double.doubleToRawLongBits(a[base + p + 2]) | Double.doubleToRawLongBits(a[base + p + 3]);
-                withNonZero += bits << 1 == 0 ? 0 : 1;
+                withNonZero += isNonZero(a[base + p]) | isNonZero(a[base + p + 1]) | isNonZero(a[base + p + 2])
+                        | isNonZero(a[base + p + 3]);
             }
             int tail = 0;
             for (; p < k; p++) tail |= isNonZero(a[base + p]);

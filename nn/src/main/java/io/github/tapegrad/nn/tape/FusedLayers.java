@@ -155,9 +155,9 @@ public final class FusedLayers {
         return x.tape().apply(RELU, x);
     }
 
-    /** Relu on the tape, its output in a {@link FusedWorkspace} layer's buffer. */
+    /** Relu on the tape, its output in a {@link FusedWorkspace} layer's buffer (a fresh layer's when null). */
     public static Var relu(Var x, FusedWorkspace workspace) {
-        return x.tape().apply(elementwise("Relu", Relu::new, java.util.Objects.requireNonNull(workspace, "workspace")), x);
+        return workspace == null ? relu(x) : x.tape().apply(elementwise("Relu", Relu::new, workspace), x);
     }
 
     /** Sigmoid on the tape. */
@@ -170,9 +170,9 @@ public final class FusedLayers {
         return x.tape().apply(AFFINE, x, w, b);
     }
 
-    /** Affine on the tape, its output in a {@link FusedWorkspace} layer's buffer. */
+    /** Affine on the tape, its output in a {@link FusedWorkspace} layer's buffer (a fresh layer's when null). */
     public static Var affine(Var x, Var w, Var b, FusedWorkspace workspace) {
-        return x.tape().apply(affine(java.util.Objects.requireNonNull(workspace, "workspace")), x, w, b);
+        return workspace == null ? affine(x, w, b) : x.tape().apply(affine(workspace), x, w, b);
     }
 
     /** SoftmaxWithLoss on the tape with class-index labels; the result is the scalar mean loss. */

@@ -24,10 +24,8 @@ class FusedWorkspaceTest {
 
     /** affine → relu → affine → softmaxWithLoss, as the book's network, with or without a workspace. */
     private static Var network(Tape tape, Var x, Var w1, Var b1, Var w2, Var b2, int[] labels, FusedWorkspace ws) {
-        Var hidden = ws == null ? FusedLayers.relu(FusedLayers.affine(x, w1, b1))
-                : FusedLayers.relu(FusedLayers.affine(x, w1, b1, ws), ws);
-        Var scores = ws == null ? FusedLayers.affine(hidden, w2, b2) : FusedLayers.affine(hidden, w2, b2, ws);
-        return FusedLayers.softmaxWithLoss(scores, labels);
+        Var hidden = FusedLayers.relu(FusedLayers.affine(x, w1, b1, ws), ws);
+        return FusedLayers.softmaxWithLoss(FusedLayers.affine(hidden, w2, b2, ws), labels);
     }
 
     /**

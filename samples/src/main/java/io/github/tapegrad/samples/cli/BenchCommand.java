@@ -1,7 +1,6 @@
 package io.github.tapegrad.samples.cli;
 
 import io.github.tapegrad.engine.tensor.Gemm;
-import io.github.tapegrad.engine.tensor.Tensor;
 import io.github.tapegrad.samples.mnist.MnistData;
 import io.github.tapegrad.samples.mnist.MnistSource;
 import io.github.tapegrad.samples.twolayer.Parameters;
@@ -58,14 +57,17 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
         Random rng = new Random(0);
         TwoLayerNet net = new TwoLayerNet(train.features(), 50, 10, 0.01, rng);
         Batches batches = new Batches(train, 100, 1);
-        // allocation first, in a process that has run only the hand-written path, as a training run does
-        time(Variant.HAND, net, batches, 2000);
-        long[] allocated = allocatedBytes(() -> time(Variant.HAND, net, batches, steps));
         Variant[] variants = Variant.values();
+        // made once, so that the fused engine keeps its workspace from round to round
+        Trainer.Step[] stepsOf = new Trainer.Step[variants.length];
+        for (int v = 0; v < variants.length; v++) stepsOf[v] = variants[v].steps(net);
+        // allocation first, in a process that has run only the hand-written path, as a training run does
+        time(stepsOf[0], batches, 2000);
+        long[] allocated = allocatedBytes(() -> time(stepsOf[0], batches, steps));
         double[][] ms = new double[variants.length][rounds];
-        for (Variant v : variants) time(v, net, batches, Math.max(steps, 200));   // warm-up: JIT and buffers
+        for (Trainer.Step s : stepsOf) time(s, batches, Math.max(steps, 200));   // warm-up: JIT and buffers
         for (int r = 0; r < rounds; r++) {
-            for (int v = 0; v < variants.length; v++) ms[v][r] = time(variants[v], net, batches, steps);
+            for (int v = 0; v < variants.length; v++) ms[v][r] = time(stepsOf[v], batches, steps);
         }
         out.printf(Locale.ROOT, "RESULT alloc_bytes_per_step_hand=%.1f  (the training thread, %d steps after 2000 warm-up"
                 + " steps; other threads: %.1f bytes/step)%n", (double) allocated[0] / steps, steps, (double) allocated[1] / steps);
@@ -111,37 +113,29 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
         final TrainConfig.Engine engine;
         final String description;
 
-        /** The engine's steps for each network, made once so that the fused engine keeps its workspace across rounds. */
-        private final java.util.Map<TwoLayerNet, Trainer.Step> steps = new java.util.IdentityHashMap<>();
-
         Variant(TrainConfig.Engine engine, String description) {
             this.engine = engine;
             this.description = description;
         }
 
-        /** NOTE: no lambda here: a capturing one allocates on every call, and the allocation count would include it. */
+        /** This variant's training steps for {@code net}, SGD with learning rate 0 (so the net stays put). */
         Trainer.Step steps(TwoLayerNet net) {
-            Trainer.Step step = steps.get(net);
-            if (step == null) {
-                step = Trainer.steps(engine, net, 0.0);
-                steps.put(net, step);
-            }
-            return step;
+            if (engine != null) return Trainer.steps(engine, net, 0.0);
+            return (x, labels) -> {
+                TwoLayerNetOnTape.Result r = TwoLayerNetOnTape.gradient(net.params(), x, labels, TwoLayerNetOnTape.Form.FUSED);
+                Parameters g = r.grads();
+                net.update(new TwoLayerNet.Grads(g.W1(), g.b1(), g.W2(), g.b2()), 0.0);
+                return r.loss();
+            };
         }
     }
 
-    /** Milliseconds per step of one variant over {@code n} steps (SGD with learning rate 0, so the net stays put). */
-    private static double time(Variant variant, TwoLayerNet net, Batches b, int n) {
-        Trainer.Step step = variant.engine == null ? null : variant.steps(net);
+    /** Milliseconds per step over {@code n} steps, each on a new batch. */
+    private static double time(Trainer.Step step, Batches b, int n) {
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
             b.next();
-            if (step != null) {
-                step.run(b.x, b.labels);
-            } else {
-                Parameters g = TwoLayerNetOnTape.gradient(net.params(), b.x, b.labels, TwoLayerNetOnTape.Form.FUSED).grads();
-                net.update(new TwoLayerNet.Grads(g.W1(), g.b1(), g.W2(), g.b2()), 0.0);
-            }
+            step.run(b.x, b.labels);
         }
         return (System.nanoTime() - t0) / 1e6 / n;
     }

@@ -72,9 +72,6 @@ public final class TwoLayerNetOnTape {
         Var loss = form == Form.COMPOSITE
                 ? LayerFunctions.softmaxWithLoss(LayerFunctions.affine(LayerFunctions.relu(
                         LayerFunctions.affine(input, w1, b1)), w2, b2), t)
-                : workspace == null
-                ? FusedLayers.softmaxWithLoss(FusedLayers.affine(FusedLayers.relu(
-                        FusedLayers.affine(input, w1, b1)), w2, b2), t)
                 : FusedLayers.softmaxWithLoss(FusedLayers.affine(FusedLayers.relu(
                         FusedLayers.affine(input, w1, b1, workspace), workspace), w2, b2, workspace), t);
         return new Recorded(tape, loss, new Var[] {w1, b1, w2, b2});

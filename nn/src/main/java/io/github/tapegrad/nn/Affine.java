@@ -151,8 +151,7 @@ public final class Affine implements Layer {
         Buffers.requireForward(name, x);
         Buffers.requireSameShape(name, "dout", dout, x.numRows, w.numCols);
         Gemm.mult(x, true, dout, false, dWOut);
-        dbOut.reshape(1, w.numCols);
-        CommonOps_DDRM.sumCols(dout, dbOut);
+        CommonOps_DDRM.sumCols(dout, dbOut);   // reshapes dbOut to 1×M
     }
 
     @Override

@@ -25,9 +25,6 @@ abstract class ElementwiseLayer implements Layer {
     abstract void gradient(double[] dout, double[] dx, int n);
 
     /** Whether a forward has run. */
-    final boolean forwardDone() {
-        return forwardDone;
-    }
 
     @Override
     public final String name() {

@@ -267,6 +267,7 @@ public sealed interface Primitive {
         }
     }
 
+    /** The shape with {@code axis} (already normalised by {@code Shapes.axis}), or every axis when null, set to 1. */
     private static int[] keptShape(int[] shape, Integer axis) {
         if (axis == null) {
             int[] ones = new int[shape.length];
@@ -274,7 +275,7 @@ public sealed interface Primitive {
             return ones;
         }
         int[] s = shape.clone();
-        s[axis < 0 ? axis + shape.length : axis] = 1;
+        s[axis] = 1;
         return s;
     }
 }

@@ -48,14 +48,16 @@ public record InputReport(String input, int[] shape, double maxAbsError, double 
         for (int i = 0; i < a.length; i++) {
             double d = Math.abs(a[i] - r[i]);
             double bound = atol + rtol * Math.abs(r[i])
-                    + symmetric * Math.max(1.0, Math.max(Math.abs(a[i]), Math.abs(r[i])));
+                    + (symmetric == 0 ? 0 : symmetric * Math.max(1.0, Math.max(Math.abs(a[i]), Math.abs(r[i]))));
             boolean ok = d <= bound;
             if (Double.isNaN(d)) d = Double.POSITIVE_INFINITY;
             double scale = Math.max(Math.abs(a[i]), Math.abs(r[i]));
             double rel = scale == 0 ? 0 : d / scale;
             maxAbs = Math.max(maxAbs, d);
             maxRel = Math.max(maxRel, rel);
+            // NOTE: a NaN on either side makes the bound or the difference NaN; it is the worst entry there can be
             double excess = d - bound;
+            if (Double.isNaN(excess)) excess = Double.POSITIVE_INFINITY;
             if (excess > worstExcess) {
                 worstExcess = excess;
                 worst = i;

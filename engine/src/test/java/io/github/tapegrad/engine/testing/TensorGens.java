@@ -17,12 +17,38 @@ import org.quicktheories.core.Gen;
 public final class TensorGens {
     private TensorGens() {}
 
-    /** The seed of every property run; override with {@code -Dtapegrad.seed=N} to explore or replay. */
+    /**
+     * The seed of every property run; override with {@code -Dtapegrad.seed=N} to explore or replay. QuickTheories
+     * prints it with every falsified property ("Seed was ...").
+     */
     public static final long SEED = Long.getLong("tapegrad.seed", 20261126L);
 
-    /** QuickTheories with the suite's fixed seed and {@code examples} examples. */
+    /**
+     * Scales every property's number of examples: {@code -Dtapegrad.examples.scale=0.1} runs a tenth of each (at least
+     * one), as the mutation-testing profile does. Must lie in (0, 10].
+     */
+    public static final double SCALE = scale(System.getProperty("tapegrad.examples.scale", "1"));
+
+    /**
+     * QuickTheories with the suite's fixed seed and {@code examples} examples (times {@link #SCALE}). The run is
+     * registered with {@link PropertyBudget}, which fails the test if fewer examples than that ran.
+     */
     public static QuickTheory qt(int examples) {
-        return QuickTheory.qt().withFixedSeed(SEED).withExamples(examples);
+        if (examples < 1) throw new IllegalArgumentException("a property needs at least one example, got " + examples);
+        int scaled = (int) Math.max(1, Math.ceil(examples * SCALE));
+        org.quicktheories.core.Guidance counter = PropertyBudget.register(scaled);
+        return QuickTheory.qt().withFixedSeed(SEED).withExamples(scaled).withGuidance(prng -> counter);
+    }
+
+    private static double scale(String text) {
+        double s;
+        try {
+            s = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-Dtapegrad.examples.scale must be a number in (0, 10], got '" + text + "'", e);
+        }
+        if (!(s > 0 && s <= 10)) throw new IllegalArgumentException("-Dtapegrad.examples.scale must be in (0, 10], got " + s);
+        return s;
     }
 
     /** Dimensions 1..maxDim; shrinks toward 1. */

@@ -2,7 +2,7 @@ package io.github.tapegrad.nn.tape;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.quicktheories.QuickTheory.qt;
+import static io.github.tapegrad.engine.testing.TensorGens.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
@@ -31,7 +31,7 @@ class FusedAffineIntoTest {
     @Test
     void buffersHoldTheGradientsOfAPlainRequestBitForBit() {
         // 100 examples over shapes up to 9×40·40×12, with x tracked or not and b of shape (M) or (1×M)
-        qt().withExamples(100).forAll(longs().all(), integers().between(1, 9), integers().between(1, 40), integers().between(0, 47))
+        qt(100).forAll(longs().all(), integers().between(1, 9), integers().between(1, 40), integers().between(0, 47))
                 .checkAssert((seed, n, d, mFlags) -> {
                     int m = 1 + mFlags / 4;
                     boolean xTracked = (mFlags & 1) != 0;

@@ -1,7 +1,7 @@
 package io.github.tapegrad.samples.mnist;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.quicktheories.QuickTheory.qt;
+import static io.github.tapegrad.engine.testing.TensorGens.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
@@ -43,7 +43,7 @@ class MnistDataTest {
     @Test
     void gatherNormalisesEveryPixelAndCopiesTheLabels() {
         // 100 examples per property: every shape is cheap, and the shapes cover row lengths 1..48 (7 of them below 8)
-        qt().withExamples(100).forAll(longs().all(), integers().between(1, 6), integers().between(1, 8), integers().between(1, 40))
+        qt(100).forAll(longs().all(), integers().between(1, 6), integers().between(1, 8), integers().between(1, 40))
                 .checkAssert((seed, rows, cols, batch) -> {
                     MnistData data = randomData(seed, 37, rows, cols);
                     Random rng = new Random(seed + 1);
@@ -63,7 +63,7 @@ class MnistDataTest {
 
     @Test
     void rangeNormalisesEveryPixel() {
-        qt().withExamples(100).forAll(longs().all(), integers().between(1, 6), integers().between(1, 8), integers().between(0, 36))
+        qt(100).forAll(longs().all(), integers().between(1, 6), integers().between(1, 8), integers().between(0, 36))
                 .checkAssert((seed, rows, cols, from) -> {
                     MnistData data = randomData(seed, 37, rows, cols);
                     int to = from + 1 + (int) Math.floorMod(seed, 37 - from);

@@ -95,6 +95,25 @@ class GradientsIntoTest {
      * by two (then its buffer must not be offered), x tracked or constant, an unused variable, and a rank-3 variable.
      * Every buffer must equal the plain gradient bit for bit, and have the value's matrix shape.
      */
+    /**
+     * A variable read by the output's own op and by one other op has two users, not one: a buffer offered to both rules
+     * would be written by one while the other's result still lives in it. W feeds an inner product and the output
+     * product r·W (1×1); the buffer must hold what {@link Tape#gradients} computes.
+     */
+    @Test
+    void theOutputOpCountsAsAUser() {
+        Tape tape = new Tape();
+        Var w = tape.variable("W", Tensor.matrix(new double[][] {{0.5}, {-1}, {2}}));
+        Var x = tape.constant(Tensor.matrix(new double[][] {{1, 2, 3}, {4, 5, 6}}));
+        Var row = tape.constant(Tensor.matrix(new double[][] {{1, -2, 3}}));
+        Var inner = x.matmul(w).sum();
+        Var out = row.mul(inner).matmul(w);
+        Tensor expected = tape.gradients(out, w).get(w);
+        DMatrixRMaj into = new DMatrixRMaj(1, 1);
+        tape.gradientsInto(out, new Var[] {w}, new DMatrixRMaj[] {into});
+        assertArrayEquals(expected.toArray(), java.util.Arrays.copyOf(into.data, 3), 1e-12, "dW into the buffer vs plain gradients");
+    }
+
     @Test
     void buffersHoldExactlyThePlainGradients() {
         // 300 examples: each builds a graph of a few tiny tensors; five flags give 32 structural cases, and the

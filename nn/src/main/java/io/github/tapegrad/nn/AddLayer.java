@@ -19,9 +19,9 @@ public final class AddLayer {
     }
 
     /** (dx, dy) for the last forward; {@code dout} has the output's shape and is not modified. */
-    public Gradients2 backward(Tensor dout) {
-        Buffers.requireForward("AddLayer", xShape);
-        TwoInputs.requireOutputShape("AddLayer", dout, Tensor.zeros(xShape), Tensor.zeros(yShape));
-        return new Gradients2(dout.sumTo(xShape), dout.sumTo(yShape));
+    public InputGradients backward(Tensor dout) {
+        LayerChecks.requireForward("AddLayer", xShape);
+        LayerChecks.requireOutputShape("AddLayer", dout, Tensor.zeros(xShape), Tensor.zeros(yShape));
+        return new InputGradients(dout.sumTo(xShape), dout.sumTo(yShape));
     }
 }

@@ -34,8 +34,8 @@ public final class Affine implements Layer {
     public Affine(String name, DMatrixRMaj w, DMatrixRMaj b) {
         this.name = name;
         if (b.numRows != 1 || b.numCols != w.numCols) {
-            throw new IllegalArgumentException("Affine '" + name + "': b has shape " + Buffers.shape(b)
-                    + " but W " + Buffers.shape(w) + " needs a bias of shape (1x" + w.numCols + ")");
+            throw new IllegalArgumentException("Affine '" + name + "': b has shape " + LayerChecks.shape(b)
+                    + " but W " + LayerChecks.shape(w) + " needs a bias of shape (1x" + w.numCols + ")");
         }
         this.w = w;
         this.b = b;
@@ -47,14 +47,14 @@ public final class Affine implements Layer {
     }
 
     private static DMatrixRMaj checkedW(String name, Tensor w) {
-        if (w.rank() != 2) throw new IllegalArgumentException("Affine '" + name + "': W must be rank 2, got " + Buffers.format(w.shape()));
+        if (w.rank() != 2) throw new IllegalArgumentException("Affine '" + name + "': W must be rank 2, got " + io.github.tapegrad.engine.tensor.Shapes.format(w.shape()));
         return w.toMatrix();
     }
 
     private static DMatrixRMaj bias(String name, Tensor b) {
         if (b.rank() == 1) return b.reshape(1, -1).toMatrix();
         if (b.rank() == 2 && b.dim(0) == 1) return b.toMatrix();
-        throw new IllegalArgumentException("Affine '" + name + "': b must have shape (M) or (1xM), got " + Buffers.format(b.shape()));
+        throw new IllegalArgumentException("Affine '" + name + "': b must have shape (M) or (1xM), got " + io.github.tapegrad.engine.tensor.Shapes.format(b.shape()));
     }
 
     @Override
@@ -87,8 +87,8 @@ public final class Affine implements Layer {
     @Override
     public DMatrixRMaj forward(DMatrixRMaj x) {
         if (x.numCols != w.numRows) {
-            throw new IllegalArgumentException("Affine '" + name + "': cannot multiply x " + Buffers.shape(x) + " by W "
-                    + Buffers.shape(w) + ": x.cols=" + x.numCols + " != W.rows=" + w.numRows);
+            throw new IllegalArgumentException("Affine '" + name + "': cannot multiply x " + LayerChecks.shape(x) + " by W "
+                    + LayerChecks.shape(w) + ": x.cols=" + x.numCols + " != W.rows=" + w.numRows);
         }
         this.x = x;
         Gemm.mult(x, false, w, false, out);
@@ -125,8 +125,8 @@ public final class Affine implements Layer {
      * @return {@code dxOut}
      */
     public DMatrixRMaj backwardInput(DMatrixRMaj dout, DMatrixRMaj dxOut) {
-        Buffers.requireForward(name, x);
-        Buffers.requireSameShape(name, "dout", dout, x.numRows, w.numCols);
+        LayerChecks.requireForward(name, x);
+        LayerChecks.requireSameShape(name, "dout", dout, x.numRows, w.numCols);
         Gemm.mult(dout, false, w, true, dxOut);
         return dxOut;
     }
@@ -148,8 +148,8 @@ public final class Affine implements Layer {
      * @param dbOut reshaped to 1×M. Modified.
      */
     public void backwardParameters(DMatrixRMaj dout, DMatrixRMaj dWOut, DMatrixRMaj dbOut) {
-        Buffers.requireForward(name, x);
-        Buffers.requireSameShape(name, "dout", dout, x.numRows, w.numCols);
+        LayerChecks.requireForward(name, x);
+        LayerChecks.requireSameShape(name, "dout", dout, x.numRows, w.numCols);
         Gemm.mult(x, true, dout, false, dWOut);
         CommonOps_DDRM.sumCols(dout, dbOut);   // reshapes dbOut to 1×M
     }
@@ -157,14 +157,14 @@ public final class Affine implements Layer {
     @Override
     public Tensor forward(Tensor x) {
         originalShape = x.shape();
-        DMatrixRMaj rows = Buffers.rowsOf(name, x);
+        DMatrixRMaj rows = MatrixViews.rowsOf(name, x);
         DMatrixRMaj o = forward(rows);
-        return Buffers.toTensor(o, new int[] {o.numRows, o.numCols});
+        return MatrixViews.toTensor(o, new int[] {o.numRows, o.numCols});
     }
 
     @Override
     public Tensor backward(Tensor dout) {
-        DMatrixRMaj d = backward(Buffers.rowsOf(name, dout));
-        return Buffers.toTensor(d, originalShape != null && originalShape.length != 2 ? originalShape : new int[] {d.numRows, d.numCols});
+        DMatrixRMaj d = backward(MatrixViews.rowsOf(name, dout));
+        return MatrixViews.toTensor(d, originalShape != null && originalShape.length != 2 ? originalShape : new int[] {d.numRows, d.numCols});
     }
 }

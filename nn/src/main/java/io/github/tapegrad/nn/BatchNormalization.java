@@ -42,8 +42,8 @@ public final class BatchNormalization implements Layer {
      */
     public BatchNormalization(String name, DMatrixRMaj gamma, DMatrixRMaj beta, double momentum) {
         if (gamma.numRows != 1 || beta.numRows != 1 || gamma.numCols != beta.numCols) {
-            throw new IllegalArgumentException("BatchNormalization '" + name + "': gamma " + Buffers.shape(gamma) + " and beta "
-                    + Buffers.shape(beta) + " must both be (1xD)");
+            throw new IllegalArgumentException("BatchNormalization '" + name + "': gamma " + LayerChecks.shape(gamma) + " and beta "
+                    + LayerChecks.shape(beta) + " must both be (1xD)");
         }
         if (!(momentum >= 0 && momentum < 1)) {
             throw new IllegalArgumentException("BatchNormalization '" + name + "': momentum must be in [0, 1), got " + momentum);
@@ -120,10 +120,10 @@ public final class BatchNormalization implements Layer {
         int n = x.numRows;
         int d = gamma.numCols;
         if (x.numCols != d) {
-            throw new IllegalArgumentException("BatchNormalization '" + name + "': x " + Buffers.shape(x) + " has "
+            throw new IllegalArgumentException("BatchNormalization '" + name + "': x " + LayerChecks.shape(x) + " has "
                     + x.numCols + " features but gamma has " + d);
         }
-        Buffers.requireNonEmpty("BatchNormalization '" + name + "'", x);
+        LayerChecks.requireNonEmpty("BatchNormalization '" + name + "'", x);
         xc.reshape(n, d);
         xn.reshape(n, d);
         out.reshape(n, d);
@@ -163,8 +163,8 @@ public final class BatchNormalization implements Layer {
 
     @Override
     public DMatrixRMaj backward(DMatrixRMaj dout) {
-        Buffers.requireForward(name, forwardDone ? out : null);
-        Buffers.requireSameShape(name, "dout", dout, out.numRows, out.numCols);
+        LayerChecks.requireForward(name, forwardDone ? out : null);
+        LayerChecks.requireSameShape(name, "dout", dout, out.numRows, out.numCols);
         int n = dout.numRows;
         int d = dout.numCols;
         dx.reshape(n, d);

@@ -46,7 +46,7 @@ public final class Dropout extends ElementwiseLayer {
     /** The keep-mask of the last training-mode forward (true = kept), a copy; for checks that replay a pass. */
     public boolean[] lastMask() {
         // set by a forward only, so it also says that a forward ran
-        Buffers.requireForward(name(), lastForwardTraining ? mask : null);
+        LayerChecks.requireForward(name(), lastForwardTraining ? mask : null);
         return java.util.Arrays.copyOf(mask, out.getNumElements());
     }
 

@@ -46,8 +46,8 @@ abstract class ElementwiseLayer implements Layer {
 
     @Override
     public final DMatrixRMaj backward(DMatrixRMaj dout, DMatrixRMaj dx) {
-        Buffers.requireForward(name, forwardDone ? out : null);
-        Buffers.requireSameShape(name, "dout", dout, out.numRows, out.numCols);
+        LayerChecks.requireForward(name, forwardDone ? out : null);
+        LayerChecks.requireSameShape(name, "dout", dout, out.numRows, out.numCols);
         dx.reshape(dout.numRows, dout.numCols);
         gradient(dout.data, dx.data, dout.getNumElements());
         return dx;

@@ -52,11 +52,11 @@ public interface Layer {
 
     /** Forward on a tensor of any rank ≥ 1 (rows = product of the leading dimensions); returns a fresh tensor. */
     default Tensor forward(Tensor x) {
-        return Buffers.toTensor(forward(Buffers.rowsOf(name(), x)), x.shape());
+        return MatrixViews.toTensor(forward(MatrixViews.rowsOf(name(), x)), x.shape());
     }
 
     /** Backward with a tensor of the output's shape; returns a fresh dx of the last input's shape. */
     default Tensor backward(Tensor dout) {
-        return Buffers.toTensor(backward(Buffers.rowsOf(name(), dout)), dout.shape());
+        return MatrixViews.toTensor(backward(MatrixViews.rowsOf(name(), dout)), dout.shape());
     }
 }

@@ -19,9 +19,9 @@ public final class MulLayer {
     }
 
     /** (dx, dy) for the last forward; {@code dout} has the output's shape and is not modified. */
-    public Gradients2 backward(Tensor dout) {
-        Buffers.requireForward("MulLayer", x);
-        TwoInputs.requireOutputShape("MulLayer", dout, x, y);
-        return new Gradients2(dout.mul(y).sumTo(x.shape()), dout.mul(x).sumTo(y.shape()));
+    public InputGradients backward(Tensor dout) {
+        LayerChecks.requireForward("MulLayer", x);
+        LayerChecks.requireOutputShape("MulLayer", dout, x, y);
+        return new InputGradients(dout.mul(y).sumTo(x.shape()), dout.mul(x).sumTo(y.shape()));
     }
 }

@@ -65,7 +65,7 @@ public final class SoftmaxWithLoss {
                     + ") to match target batch size (" + t.numRows + ")");
         }
         if (t.numCols != x.numCols) {
-            throw new IllegalArgumentException(name + ": x has shape " + Buffers.shape(x) + " but t has shape " + Buffers.shape(t));
+            throw new IllegalArgumentException(name + ": x has shape " + LayerChecks.shape(x) + " but t has shape " + LayerChecks.shape(t));
         }
         int[] idx = labelBuffer(t.numRows);
         for (int i = 0; i < t.numRows; i++) idx[i] = oneHotIndex(t, i);
@@ -94,12 +94,12 @@ public final class SoftmaxWithLoss {
 
     /** {@link #forward(DMatrixRMaj, DMatrixRMaj)} on tensors (t one-hot, same shape as x). */
     public double forward(Tensor x, Tensor t) {
-        return forward(Buffers.rowsOf(name, x), t.rank() == 1 ? t.reshape(1, -1).toMatrix() : Buffers.rowsOf(name, t));
+        return forward(MatrixViews.rowsOf(name, x), t.rank() == 1 ? t.reshape(1, -1).toMatrix() : MatrixViews.rowsOf(name, t));
     }
 
     /** {@link #forward(DMatrixRMaj, int[])} on a tensor of scores. */
     public double forward(Tensor x, int[] t) {
-        return forward(Buffers.rowsOf(name, x), t);
+        return forward(MatrixViews.rowsOf(name, x), t);
     }
 
     private int[] labelBuffer(int n) {
@@ -123,8 +123,8 @@ public final class SoftmaxWithLoss {
     }
 
     private double forwardLabels(DMatrixRMaj x, int[] t, int n) {
-        Buffers.requireNonEmpty(name, x);
-        if (x.numCols == 0) throw new IllegalArgumentException(name + ": x has no classes " + Buffers.shape(x));
+        LayerChecks.requireNonEmpty(name, x);
+        if (x.numCols == 0) throw new IllegalArgumentException(name + ": x has no classes " + LayerChecks.shape(x));
         int c = x.numCols;
         y.reshape(n, c);
         double total = 0;
@@ -171,7 +171,7 @@ public final class SoftmaxWithLoss {
      * @return {@code dxOut}
      */
     public DMatrixRMaj backward(double dout, DMatrixRMaj dxOut) {
-        Buffers.requireForward(name, forwardDone ? y : null);
+        LayerChecks.requireForward(name, forwardDone ? y : null);
         int n = y.numRows;
         int c = y.numCols;
         dxOut.reshape(n, c);

@@ -22,8 +22,8 @@ class LayerExamplesTest {
         MulLayer mulTax = new MulLayer();
         Tensor applePrice = mulApple.forward(Tensor.scalar(100), Tensor.scalar(2));
         Tensor price = mulTax.forward(applePrice, Tensor.scalar(1.1));
-        Gradients2 dTax = mulTax.backward(Tensor.scalar(1));
-        Gradients2 dApple = mulApple.backward(dTax.dx());
+        InputGradients dTax = mulTax.backward(Tensor.scalar(1));
+        InputGradients dApple = mulApple.backward(dTax.dx());
         assertEquals(220, price.item(), 1e-9);
         assertEquals(2.2, dApple.dx().item(), 1e-9);
         assertEquals(110, dApple.dy().item(), 1e-9);

@@ -142,6 +142,7 @@ public final class GradCheck {
     }
 
     /** Evaluates f on fresh values with recording off: the oracle never touches a gradient rule. */
+    @SuppressWarnings("try") // the scope is the point: recording is off inside it
     static Tensor evaluate(Function<Var[], Var> f, Tensor[] args) {
         Tape tape = new Tape();
         try (Tape.NoRecord ignored = tape.noRecord()) {

@@ -10,12 +10,12 @@ import jdk.incubator.vector.VectorSpecies;
  * L zeros at a time), then the row of C is accumulated in vector registers, 12 vectors plus one at a time, reading the
  * rows of B in place.
  *
- * <p>Images such as MNIST (19% nonzero) make this about 0.67 the time of {@link VectorGemm} (300×784 by 784×50, one
- * thread), whose zero skipping needs a step to be zero in six rows at once (56% of MNIST's steps are): here a row pays
- * only for its own nonzeros. But it reads a row of B per nonzero instead of VectorGemm's register blocking, and every
- * group of L entries holding a nonzero is listed one by one, so its cost follows how many groups hold a nonzero, and
- * how scattered they are, more than the count of nonzeros: scattered nonzeros at 20% made it 1.6× slower than
- * VectorGemm, runs of 4 or 8 nonzeros at 20% 0.5–0.6×. {@link #pays} decides from a sample of A's rows.
+ * <p>On images such as MNIST (19% nonzero) this beats {@link VectorGemm}, whose zero skipping needs a step to be zero
+ * in six rows at once (56% of MNIST's steps are): here a row pays only for its own nonzeros. But it reads a row of B
+ * per nonzero instead of VectorGemm's register blocking, and every group of L entries holding a nonzero is listed one
+ * by one, so its cost follows how many groups hold a nonzero, and how scattered they are, more than the count of
+ * nonzeros: scattered nonzeros lose to VectorGemm where runs of them, as in images, win (the crossover measurements
+ * are in docs/PERFORMANCE.md). {@link #pays} decides from a sample of A's rows.
  *
  * <p>NOTE: every C[i, j] is the fused multiply-add chain of VectorGemm with the zero terms left out: the nonzero p in
  * increasing order, starting from +0.0. Leaving out fma(±0, b, c) = c changes no bit when b is finite (c starts at
@@ -29,10 +29,9 @@ final class SparseRowKernel {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /**
-     * Most groups of {@value #GROUP} consecutive entries of a row that may hold a nonzero for this kernel to be chosen.
-     * Measured against VectorGemm (time ratio, 300×784 by 784×50): MNIST images, 29% of groups, 0.67; scattered
-     * nonzeros at 2%, 5%, 10% and 20% (8%, 18%, 34% and 59% of groups), 0.43, 0.55, 0.88 and 1.6; runs of 4 or 8
-     * nonzeros at 20% (20% of groups), 0.60 and 0.51.
+     * Most groups of {@value #GROUP} consecutive entries of a row that may hold a nonzero for this kernel to be chosen:
+     * under the crossover against VectorGemm measured on a 4-lane machine (docs/PERFORMANCE.md, "Sparse-row kernel"),
+     * with MNIST's 29% of groups below it.
      */
     static final double MAX_GROUPS = 0.35;
     /** Entries per group counted by {@link #pays}: four doubles, one AVX2 vector, whatever the vector width here. */

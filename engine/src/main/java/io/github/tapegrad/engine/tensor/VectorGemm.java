@@ -172,8 +172,7 @@ final class VectorGemm {
         int keepAll = skipZeroSteps ? 0 : 1;
         if (rows == MR && aCol == 1) {
             // NOTE: A row-major (x·W): six row offsets fixed for the block, so every index is linear in p and the JIT
-            // can drop the bounds checks from the loop (in-process A/B on MNIST batches: 0.53× the time of the general
-            // loop below, together with the zero test of nonZero).
+            // can drop the bounds checks from the loop (measured in docs/PERFORMANCE.md, "Packing A").
             int r0 = i * aRow + kb;
             int r1 = r0 + aRow;
             int r2 = r1 + aRow;
@@ -199,9 +198,8 @@ final class VectorGemm {
             return kept;
         }
         if (rows == MR) {
-            // NOTE: this loop and the one above differ only in how they index A, and are kept apart on purpose: with one
-            // shared helper for the stores and the zero test, the accuracy pass was 2.7–3.7% slower in three in-process
-            // A/B runs, where the same code against itself stays within ±2%.
+            // NOTE: this loop and the one above differ only in how they index A, and are kept apart on purpose: one
+            // shared helper for the stores and the zero test made the accuracy pass slower (docs/PERFORMANCE.md).
             // p outer, rows inner: the writes are sequential, and the reads six neighbours (Aᵀ) or six
             // sequential streams; the other order wrote with a stride of six and cost almost half of the micro-kernel.
             for (int p = 0, src = i * aRow + kb * aCol, dst = 0; p < kc; p++, src += aCol, dst += MR) {
@@ -237,7 +235,7 @@ final class VectorGemm {
 
     /**
      * 0 when all six values are +0.0 or −0.0, else 1 (NaN and ±∞ are not zero). NOTE: one OR of the bit patterns,
-     * sign bits shifted out, instead of six double compares: the packing loops ran about 1.5× faster with it.
+     * sign bits shifted out, instead of six double compares and their branches (docs/PERFORMANCE.md, "Packing A").
      */
     private static int nonZero(double v0, double v1, double v2, double v3, double v4, double v5) {
         long bits = Double.doubleToRawLongBits(v0) | Double.doubleToRawLongBits(v1) | Double.doubleToRawLongBits(v2)

@@ -257,6 +257,7 @@ class TapeContractsTest {
 
     /** The plain rule and the buffer-aware one with no buffers are the same rule, for every primitive. */
     @Test
+    @SuppressWarnings("try") // the scope is the point: the rules run with recording off, as in a plain request
     void theBufferAwareRuleWithoutBuffersIsThePlainRule() {
         for (PrimitiveCases.Case c : PrimitiveCases.all()) {
             io.github.tapegrad.engine.testing.TensorGens.qt(20).forAll(c.examples()).checkAssert(ex -> {

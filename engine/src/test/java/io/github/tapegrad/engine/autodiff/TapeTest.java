@@ -81,6 +81,7 @@ class TapeTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the scope is the point: closing it turns recording back on
     void detachAndNoRecordStopGradients() {
         Tape tape = new Tape();
         Var x = tape.variable(Tensor.scalar(3));

@@ -5,7 +5,7 @@ import io.github.tapegrad.nn.AddLayer;
 import io.github.tapegrad.nn.Affine;
 import io.github.tapegrad.nn.BatchNormalization;
 import io.github.tapegrad.nn.Dropout;
-import io.github.tapegrad.nn.Gradients2;
+import io.github.tapegrad.nn.InputGradients;
 import io.github.tapegrad.nn.MulLayer;
 import io.github.tapegrad.nn.Relu;
 import io.github.tapegrad.nn.Sigmoid;
@@ -25,7 +25,7 @@ public final class LayerCases {
                 (in, g) -> {
                     MulLayer layer = new MulLayer();
                     layer.forward(in[0], in[1]);
-                    Gradients2 d = layer.backward(g);
+                    InputGradients d = layer.backward(g);
                     return new Tensor[] {d.dx(), d.dy()};
                 },
                 v -> LayerFunctions.mul(v[0], v[1]), v -> FusedLayers.mul(v[0], v[1]));
@@ -37,7 +37,7 @@ public final class LayerCases {
                 (in, g) -> {
                     AddLayer layer = new AddLayer();
                     layer.forward(in[0], in[1]);
-                    Gradients2 d = layer.backward(g);
+                    InputGradients d = layer.backward(g);
                     return new Tensor[] {d.dx(), d.dy()};
                 },
                 v -> LayerFunctions.add(v[0], v[1]), v -> FusedLayers.add(v[0], v[1]));

@@ -6,7 +6,7 @@ package io.github.tapegrad.nn.optim;
  * Kingma &amp; Ba (2015) use ε = 1e-8 added to √v̂ of the bias-corrected v̂; folding the correction into lrₜ, as the
  * book does, puts ε before the correction instead, a negligible difference once v is not tiny.
  */
-public final class Adam extends Optimizer {
+public final class Adam extends ElementwiseOptimizer {
     private static final double EPS = 1e-7;
     private final double lr;
     private final double beta1;
@@ -25,18 +25,18 @@ public final class Adam extends Optimizer {
     }
 
     @Override
-    int stateArrays() {
+    protected int stateArrays() {
         return 2;
     }
 
     @Override
-    void beforeStep() {
+    protected void beforeStep() {
         t++;
         lrT = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
     }
 
     @Override
-    void update(double[] w, double[] g, int n, double[][] state) {
+    protected void update(double[] w, double[] g, int n, double[][] state) {
         double[] m = state[0];
         double[] v = state[1];
         for (int i = 0; i < n; i++) {

@@ -1,7 +1,7 @@
 package io.github.tapegrad.nn.optim;
 
 /** Stochastic gradient descent: W ← W − lr·∂W. The book's default lr is 0.01. */
-public final class Sgd extends Optimizer {
+public final class Sgd extends ElementwiseOptimizer {
     private final double lr;
 
     public Sgd(double lr) {
@@ -13,12 +13,12 @@ public final class Sgd extends Optimizer {
     }
 
     @Override
-    int stateArrays() {
+    protected int stateArrays() {
         return 0;
     }
 
     @Override
-    void update(double[] w, double[] g, int n, double[][] state) {
+    protected void update(double[] w, double[] g, int n, double[][] state) {
         for (int i = 0; i < n; i++) w[i] -= lr * g[i];
     }
 

@@ -7,7 +7,7 @@ import io.github.tapegrad.nn.AddLayer;
 import io.github.tapegrad.nn.BatchNormalization;
 import io.github.tapegrad.nn.Dropout;
 import io.github.tapegrad.nn.Affine;
-import io.github.tapegrad.nn.Gradients2;
+import io.github.tapegrad.nn.InputGradients;
 import io.github.tapegrad.nn.MulLayer;
 import io.github.tapegrad.nn.Relu;
 import io.github.tapegrad.nn.Sigmoid;
@@ -27,7 +27,7 @@ public final class FusedLayers {
         MulLayer layer = new MulLayer();
         Tensor out = layer.forward(in[0], in[1]);
         return new CustomOp.Result(out, (g, needs) -> {
-            Gradients2 d = layer.backward(g);
+            InputGradients d = layer.backward(g);
             return new Tensor[] {d.dx(), d.dy()};
         });
     });
@@ -36,7 +36,7 @@ public final class FusedLayers {
         AddLayer layer = new AddLayer();
         Tensor out = layer.forward(in[0], in[1]);
         return new CustomOp.Result(out, (g, needs) -> {
-            Gradients2 d = layer.backward(g);
+            InputGradients d = layer.backward(g);
             return new Tensor[] {d.dx(), d.dy()};
         });
     });

@@ -1,5 +1,6 @@
 package io.github.tapegrad.nn.optim;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -136,5 +137,94 @@ class OptimizerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new Param("W1", new DMatrixRMaj(2, 3), new DMatrixRMaj(3, 2)));
         assertTrue(e.getMessage().contains("W1") && e.getMessage().contains("(2x3)"), e.getMessage());
+    }
+
+    /** A non-finite gradient is refused before any parameter moves, naming the parameter and the entry. */
+    @Test
+    void aNonFiniteGradientIsRefusedBeforeAnyUpdate() {
+        for (Optimizer opt : new Optimizer[] {new Sgd(0.1), new Momentum(), new Nesterov(), new AdaGrad(), new RmsProp(), new Adam()}) {
+            for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+                DMatrixRMaj a = new DMatrixRMaj(new double[][] {{1, 2}});
+                DMatrixRMaj ga = new DMatrixRMaj(new double[][] {{0.5, 0.5}});
+                DMatrixRMaj b = new DMatrixRMaj(new double[][] {{3, 4, 5}});
+                DMatrixRMaj gb = new DMatrixRMaj(new double[][] {{1, 1, bad}});
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> opt.step(List.of(new Param("a", a, ga), new Param("b", b, gb))));
+                assertEquals(opt + ": the gradient of parameter b holds " + bad + " at entry 2; no parameter was updated",
+                        e.getMessage());
+                assertArrayEquals(new double[] {1, 2}, a.data, 0.0, "the parameter before the bad one is untouched too");
+                assertArrayEquals(new double[] {3, 4, 5}, b.data, 0.0);
+            }
+        }
+    }
+
+    /** The non-finite test at every length and position (it runs branch-free over the whole gradient). */
+    @Test
+    void theNonFiniteTestFindsEveryEntry() {
+        for (int n = 1; n <= 19; n++) {
+            double[] g = new double[n];
+            java.util.Arrays.fill(g, -Double.MAX_VALUE);
+            assertTrue(!ElementwiseOptimizer.anyNonFinite(g, n), "largest finite values");
+            for (int at = 0; at < n; at++) {
+                for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+                    g[at] = bad;
+                    assertTrue(ElementwiseOptimizer.anyNonFinite(g, n), bad + " at " + at + " of " + n);
+                    g[at] = -Double.MAX_VALUE;
+                }
+            }
+            assertTrue(!ElementwiseOptimizer.anyNonFinite(new double[] {Double.NaN}, 0), "an empty range");
+        }
+    }
+
+    @Test
+    void aParameterWhoseShapeChangedIsRefused() {
+        Adam adam = new Adam();
+        DMatrixRMaj w = new DMatrixRMaj(new double[][] {{1, 2, 3}});
+        DMatrixRMaj g = new DMatrixRMaj(new double[][] {{1, 1, 1}});
+        adam.step(List.of(new Param("W", w, g)));
+        w.reshape(3, 1);
+        g.reshape(3, 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> adam.step(List.of(new Param("W", w, g))));
+        assertEquals("Adam(lr=0.001, beta1=0.9, beta2=0.999): parameter W is now (3x1) but was (1x3) when this optimizer"
+                + " first updated it", e.getMessage());
+    }
+
+    /** The shared loops give the bits of each rule written out as the book writes it. */
+    @Test
+    void thePairsGiveTheBooksBits() {
+        java.util.Random r = new java.util.Random(8);
+        double[] w0 = r.doubles(50, -1, 1).toArray();
+        double[][] gs = new double[5][];
+        for (int k = 0; k < 5; k++) gs[k] = r.doubles(50, -2, 2).toArray();
+        double lr = 0.03;
+        double mu = 0.9;
+        double rho = 0.99;
+        double[][] expected = new double[4][];
+        for (int rule = 0; rule < 4; rule++) {
+            double[] w = w0.clone();
+            double[] v = new double[50];
+            for (double[] g : gs) {
+                for (int i = 0; i < 50; i++) {
+                    switch (rule) {
+                        case 0 -> { v[i] = mu * v[i] - lr * g[i]; w[i] += v[i]; }
+                        case 1 -> { v[i] = mu * v[i] - lr * g[i]; w[i] += mu * mu * v[i] - (1 + mu) * lr * g[i]; }
+                        case 2 -> { v[i] += g[i] * g[i]; w[i] -= lr * g[i] / (Math.sqrt(v[i]) + 1e-7); }
+                        default -> { v[i] = rho * v[i] + (1 - rho) * g[i] * g[i]; w[i] -= lr * g[i] / (Math.sqrt(v[i]) + 1e-7); }
+                    }
+                }
+            }
+            expected[rule] = w;
+        }
+        Optimizer[] opts = {new Momentum(lr, mu), new Nesterov(lr, mu), new AdaGrad(lr), new RmsProp(lr, rho)};
+        for (int rule = 0; rule < 4; rule++) {
+            DMatrixRMaj w = new DMatrixRMaj(1, 50);
+            System.arraycopy(w0, 0, w.data, 0, 50);
+            DMatrixRMaj g = new DMatrixRMaj(1, 50);
+            for (double[] step : gs) {
+                System.arraycopy(step, 0, g.data, 0, 50);
+                opts[rule].step(List.of(new Param("w", w, g)));
+            }
+            assertArrayEquals(expected[rule], w.data, 0.0, opts[rule].toString());
+        }
     }
 }

@@ -1,9 +1,10 @@
 package io.github.tapegrad.samples.cli;
 
+import io.github.tapegrad.nn.optim.ElementwiseOptimizer;
+import io.github.tapegrad.nn.optim.Optimizer;
 import io.github.tapegrad.engine.tensor.Gemm;
 import io.github.tapegrad.samples.mnist.MnistData;
 import io.github.tapegrad.samples.mnist.MnistSource;
-import io.github.tapegrad.samples.twolayer.Parameters;
 import io.github.tapegrad.samples.twolayer.TrainConfig;
 import io.github.tapegrad.samples.twolayer.Trainer;
 import io.github.tapegrad.samples.twolayer.TwoLayerNet;
@@ -120,13 +121,34 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
 
         /** This variant's training steps for {@code net}, SGD with learning rate 0 (so the net stays put). */
         Trainer.Step steps(TwoLayerNet net) {
-            if (engine != null) return Trainer.steps(engine, net, 0.0);
+            Optimizer standStill = new ZeroRateSgd();
+            if (engine != null) return Trainer.steps(engine, net, standStill);
             return (x, labels) -> {
                 TwoLayerNetOnTape.Result r = TwoLayerNetOnTape.gradient(net.params(), x, labels, TwoLayerNetOnTape.Form.FUSED);
-                Parameters g = r.grads();
-                net.update(new TwoLayerNet.Grads(g.W1(), g.b1(), g.W2(), g.b2()), 0.0);
+                standStill.step(net.paramsWith(r.grads()));
                 return r.loss();
             };
+        }
+    }
+
+    /**
+     * SGD's update at learning rate 0: the same work per entry as a training step's, θ ← θ − 0·∂θ, and the parameters
+     * keep their values, so every round of the benchmark sees the same network. ({@code Sgd} takes only positive rates.)
+     */
+    private static final class ZeroRateSgd extends ElementwiseOptimizer {
+        @Override
+        protected int stateArrays() {
+            return 0;
+        }
+
+        @Override
+        protected void update(double[] w, double[] g, int n, double[][] state) {
+            for (int i = 0; i < n; i++) w[i] -= 0.0 * g[i];
+        }
+
+        @Override
+        public String toString() {
+            return "SGD(lr=0)";
         }
     }
 

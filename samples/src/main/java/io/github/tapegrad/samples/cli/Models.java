@@ -81,7 +81,4 @@ final class Models {
                     + " adagrad, rmsprop or adam");
         };
     }
-
-    /** The optimizer names, in the order of the book's comparison. */
-    static final String[] OPTIMIZERS = {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"};
 }

@@ -1,6 +1,8 @@
 package io.github.tapegrad.samples.twolayer;
 
 import io.github.tapegrad.engine.tensor.Tensor;
+import io.github.tapegrad.nn.optim.Optimizer;
+import io.github.tapegrad.nn.optim.Sgd;
 import io.github.tapegrad.nn.tape.FusedWorkspace;
 import io.github.tapegrad.samples.mnist.MnistData;
 import java.util.ArrayList;
@@ -122,12 +124,17 @@ public final class Trainer {
      * buffers. Not for concurrent use.
      */
     public static Step steps(TrainConfig.Engine engine, TwoLayerNet net, double learningRate) {
+        return steps(engine, net, new Sgd(learningRate));
+    }
+
+    /** {@link #steps(TrainConfig.Engine, TwoLayerNet, double)} with any optimizer in place of SGD. */
+    public static Step steps(TrainConfig.Engine engine, TwoLayerNet net, Optimizer optimizer) {
         TwoLayerNet.Grads g = net.grads();
         Parameters buffers = new Parameters(g.dW1(), g.db1(), g.dW2(), g.db2());
         return switch (engine) {
             case HAND -> (x, labels) -> {
                 double loss = net.gradient(x, labels);
-                net.update(g, learningRate);
+                net.update(optimizer);
                 return loss;
             };
             case TAPE_FUSED -> {
@@ -135,14 +142,14 @@ public final class Trainer {
                 yield (x, labels) -> {
                     double loss = TwoLayerNetOnTape.gradientInto(net.params(), x, labels, TwoLayerNetOnTape.Form.FUSED, buffers,
                             workspace);
-                    net.update(g, learningRate);
+                    net.update(optimizer);
                     return loss;
                 };
             }
             case TAPE_COMPOSITE -> (x, labels) -> {
                 double loss = TwoLayerNetOnTape.gradientInto(net.params(), x, labels, TwoLayerNetOnTape.Form.COMPOSITE, buffers,
                         null);
-                net.update(g, learningRate);
+                net.update(optimizer);
                 return loss;
             };
         };

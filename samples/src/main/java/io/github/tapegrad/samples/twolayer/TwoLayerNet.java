@@ -5,6 +5,8 @@ import io.github.tapegrad.nn.Affine;
 import io.github.tapegrad.nn.Layer;
 import io.github.tapegrad.nn.Relu;
 import io.github.tapegrad.nn.SoftmaxWithLoss;
+import io.github.tapegrad.nn.optim.Optimizer;
+import io.github.tapegrad.nn.optim.Param;
 import io.github.tapegrad.samples.mnist.MnistData;
 import io.github.tapegrad.engine.tensor.Parallel;
 import java.util.List;
@@ -15,7 +17,7 @@ import org.ejml.data.DMatrixRMaj;
 /**
  * The book's two-layer network (section 5.7.2): Affine1 → Relu1 → Affine2 → SoftmaxWithLoss, with
  * hand-written backpropagation. Parameters W1, b1, W2, b2 are fields shared with the layers and updated in
- * place by {@link #update}. Not thread-safe, except {@link #accuracy(MnistData)}, which splits its work over
+ * place by {@link #update}, with any optimizer. Not thread-safe, except {@link #accuracy(MnistData)}, which splits its work over
  * the cores with layers of its own.
  */
 public final class TwoLayerNet {
@@ -33,6 +35,8 @@ public final class TwoLayerNet {
 
     /** The layers' gradient buffers, made once: they are the same objects after every backward. */
     private final Grads grads;
+    /** The parameters with those buffers, for {@link #update}. */
+    private final List<Param> paramList;
 
     /**
      * As the book: W1, W2 ~ weightInitStd·N(0, 1) drawn from {@code rng} (W1 row by row, then W2), b1, b2 = 0.
@@ -50,6 +54,7 @@ public final class TwoLayerNet {
         this.layers = List.of(affine1, relu1, affine2);
         this.layerArray = layers.toArray(new Layer[0]);
         this.grads = new Grads(affine1.dW(), affine1.db(), affine2.dW(), affine2.db());
+        this.paramList = paramsWith(new Parameters(grads.dW1(), grads.db1(), grads.dW2(), grads.db2()));
         this.evaluators = ThreadLocal.withInitial(() -> new Evaluator(new TwoLayerNet(params), new DMatrixRMaj(1, 1)));
     }
 
@@ -101,18 +106,19 @@ public final class TwoLayerNet {
         return loss;
     }
 
-    /** SGD step in place: θ ← θ − lr·∂θ. */
-    public void update(Grads g, double learningRate) {
-        axpy(-learningRate, g.dW1(), params.W1());
-        axpy(-learningRate, g.db1(), params.b1());
-        axpy(-learningRate, g.dW2(), params.W2());
-        axpy(-learningRate, g.db2(), params.b2());
+    /**
+     * One optimizer step in place from the last {@link #gradient} call's gradients (for the book's run, an
+     * {@link io.github.tapegrad.nn.optim.Sgd}: θ ← θ − lr·∂θ). The parameter list is made once, so a step allocates
+     * nothing.
+     */
+    public void update(Optimizer optimizer) {
+        optimizer.step(paramList);
     }
 
-    private static void axpy(double a, DMatrixRMaj x, DMatrixRMaj y) {
-        double[] xs = x.data;
-        double[] ys = y.data;
-        for (int i = 0, n = y.getNumElements(); i < n; i++) ys[i] += a * xs[i];
+    /** W1, b1, W2, b2 with the given gradients, in that order: for an optimizer step from gradients held elsewhere. */
+    public List<Param> paramsWith(Parameters grads) {
+        return List.of(new Param("W1", params.W1(), grads.W1()), new Param("b1", params.b1(), grads.b1()),
+                new Param("W2", params.W2(), grads.W2()), new Param("b2", params.b2(), grads.b2()));
     }
 
     /**

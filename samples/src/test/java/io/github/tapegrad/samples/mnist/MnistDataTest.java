@@ -66,7 +66,7 @@ class MnistDataTest {
         qt(100).forAll(longs().all(), integers().between(1, 6), integers().between(1, 8), integers().between(0, 36))
                 .checkAssert((seed, rows, cols, from) -> {
                     MnistData data = randomData(seed, 37, rows, cols);
-                    int to = from + 1 + (int) Math.floorMod(seed, 37 - from);
+                    int to = from + 1 + Math.floorMod(seed, 37 - from);
                     DMatrixRMaj x = new DMatrixRMaj(1, 1);
                     data.range(from, to, x);
                     assertEquals(to - from, x.numRows);

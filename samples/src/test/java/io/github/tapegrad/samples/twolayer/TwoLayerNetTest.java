@@ -1,5 +1,6 @@
 package io.github.tapegrad.samples.twolayer;
 
+import io.github.tapegrad.nn.optim.Sgd;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -78,9 +79,10 @@ class TwoLayerNetTest {
         int[] labels = train.labels(0, 20);
         assertEquals(Math.log(10), net.loss(x, labels), 0.1, "std-0.01 weights give near-uniform softmax");
         double loss = 0;
+        Sgd sgd = new Sgd(0.5);
         for (int i = 0; i < 500; i++) {
             loss = net.gradient(x, labels);
-            net.update(net.grads(), 0.5);
+            net.update(sgd);
         }
         assertTrue(loss < 0.01, "20 samples overfit to loss < 0.01, got " + loss);
         assertEquals(1.0, net.accuracy(x, labels));
@@ -108,12 +110,13 @@ class TwoLayerNetTest {
         DMatrixRMaj x = new DMatrixRMaj(1, 1);
         test.range(0, test.size(), x);
         int[] labels = test.labels(0, test.size());
+        Sgd sgd = new Sgd(0.5);
         for (int step = 0; step < 4; step++) {
             assertEquals(net.accuracy(x, labels), net.accuracy(test), 0.0, "pass " + step);
             DMatrixRMaj batch = new DMatrixRMaj(1, 1);
             test.range(step * 100, step * 100 + 100, batch);
             net.gradient(batch, test.labels(step * 100, step * 100 + 100));
-            net.update(net.grads(), 0.5);
+            net.update(sgd);
         }
     }
 

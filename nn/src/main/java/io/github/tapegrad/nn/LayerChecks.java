@@ -5,28 +5,16 @@ import io.github.tapegrad.engine.tensor.Tensor;
 import java.util.Arrays;
 import org.ejml.data.DMatrixRMaj;
 
-/** Conversions between tensors and the layers' EJML buffers, and the layers' shared checks. */
-final class Buffers {
-    private Buffers() {}
+/** The checks the layers share, each failing with a message that names the layer. */
+final class LayerChecks {
+    private LayerChecks() {}
 
-    /**
-     * The tensor as a read-only matrix view: rank 2 as is, rank 1 as one row, higher ranks flattened to (d0, rest).
-     * Layers only read their inputs, and tensors are immutable, so no copy is needed.
-     */
-    static DMatrixRMaj rowsOf(String layer, Tensor x) {
-        if (x.rank() == 0) throw new IllegalArgumentException(layer + ": expected a batch (rank >= 1), got a scalar");
-        if (x.rank() <= 2) return x.matrixView();
-        return x.reshape(x.dim(0), -1).matrixView();
-    }
-
-    static Tensor toTensor(DMatrixRMaj m, int[] shape) {
-        return Tensor.of(Arrays.copyOf(m.data, m.numRows * m.numCols), shape);
-    }
-
+    /** A matrix's shape as the messages write it, (rows x cols). */
     static String shape(DMatrixRMaj m) {
         return "(" + m.numRows + "x" + m.numCols + ")";
     }
 
+    /** Fails unless {@code cached}, what forward leaves for backward, is there. */
     static void requireForward(String layer, Object cached) {
         if (cached == null) throw new IllegalStateException(layer + ".backward called before forward");
     }
@@ -42,7 +30,12 @@ final class Buffers {
         if (x.numRows == 0) throw new IllegalArgumentException(layer + ": empty batch");
     }
 
-    static String format(int[] shape) {
-        return Shapes.format(shape);
+    /** A two-input layer's dout must have the shape x and y broadcast to. */
+    static void requireOutputShape(String layer, Tensor dout, Tensor x, Tensor y) {
+        int[] out = Shapes.broadcast(layer, x.shape(), y.shape());
+        if (!Arrays.equals(out, dout.shape())) {
+            throw new IllegalArgumentException(layer + ": dout has shape " + Shapes.format(dout.shape())
+                    + ", expected the output shape " + Shapes.format(out));
+        }
     }
 }

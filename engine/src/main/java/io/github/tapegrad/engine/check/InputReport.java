@@ -2,6 +2,7 @@ package io.github.tapegrad.engine.check;
 
 import io.github.tapegrad.engine.tensor.Shapes;
 import io.github.tapegrad.engine.tensor.Tensor;
+import io.github.tapegrad.engine.tensor.Tolerance;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -14,17 +15,11 @@ public record InputReport(String input, int[] shape, double maxAbsError, double 
                           double analyticAtWorst, double referenceAtWorst, boolean passed, String rule) {
 
     /**
-     * Compares {@code analytic} with {@code reference} entry by entry under |a − r| ≤ atol + rtol·|r|.
+     * Compares {@code analytic} with {@code reference} entry by entry under {@code tolerance}, |a − r| ≤ atol + rtol·|r|.
      * NaN anywhere fails.
      */
-    public static InputReport compare(String input, Tensor analytic, Tensor reference, GradCheck.Options options) {
-        return compare(input, analytic, reference, options.atol(), options.rtol());
-    }
-
-    /** As {@link #compare(String, Tensor, Tensor, GradCheck.Options)} with explicit tolerances. */
-    public static InputReport compare(String input, Tensor analytic, Tensor reference, double atol, double rtol) {
-        return compare(input, analytic, reference, atol, rtol, 0.0,
-                String.format(Locale.ROOT, "|a-n| <= %.1e + %.1e*|n|", atol, rtol));
+    public static InputReport compare(String input, Tensor analytic, Tensor reference, Tolerance tolerance) {
+        return compare(input, analytic, reference, tolerance.atol(), tolerance.rtol(), 0.0, tolerance.rule());
     }
 
     /**

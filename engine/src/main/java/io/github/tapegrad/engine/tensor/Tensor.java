@@ -666,15 +666,15 @@ public final class Tensor {
     // ------------------------------------------------------------------ comparison and printing
 
     /**
-     * True when the shapes are equal and every pair of elements satisfies
-     * {@code |a - b| <= atol + rtol·|b|} (NumPy's {@code allclose}); NaNs are never close.
+     * True when the shapes are equal and every element is within {@code tolerance} of {@code other}'s, as
+     * {@code |a - b| <= atol + rtol·|b|} (NumPy's {@code allclose}; equal infinities are close); NaNs are never close.
      */
-    public boolean allClose(Tensor other, double rtol, double atol) {
+    public boolean allClose(Tensor other, Tolerance tolerance) {
         if (!Arrays.equals(shape, other.shape)) return false;
         double[] a = data.data;
         double[] b = other.data.data;
         for (int i = 0, n = size(); i < n; i++) {
-            if (!(Math.abs(a[i] - b[i]) <= atol + rtol * Math.abs(b[i])) && a[i] != b[i]) return false;
+            if (!tolerance.accepts(a[i], b[i]) && a[i] != b[i]) return false;
         }
         return true;
     }

@@ -80,7 +80,7 @@ class SecondOrderProperties {
                 return f.apply(vs).value().item();
             }, point, i, GradCheck.STEP);
             String input = i < x.length ? op + " input " + i : op + " cotangent c";
-            reports.add(InputReport.compare(input, second.get(vars[i]), numeric, Tolerances.SECOND_ORDER));
+            reports.add(InputReport.compare(input, second.get(vars[i]), numeric, Tolerances.SECOND_ORDER.tolerance()));
         }
         return reports;
     }

@@ -1,5 +1,6 @@
 package io.github.tapegrad.engine.check;
 
+import io.github.tapegrad.engine.tensor.Tolerance;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,7 +23,7 @@ class CheckContractsTest {
     void aComparisonReportsItsMaximaAndItsWorstEntryExactly() {
         // d = |a − r| = (0, 0.5, 0, 1); bound = 0.1 + 0.1·|r| = (0.2, 0.35, 0.4, 0.4); excess = d − bound
         InputReport r = InputReport.compare("w", Tensor.matrix(new double[][] {{1, 2}, {3, 4}}),
-                Tensor.matrix(new double[][] {{1, 2.5}, {3, 3}}), 0.1, 0.1);
+                Tensor.matrix(new double[][] {{1, 2.5}, {3, 3}}), new Tolerance(0.1, 0.1));
         assertFalse(r.passed());
         assertEquals(1.0, r.maxAbsError(), 0.0);
         assertEquals(0.25, r.maxRelError(), 0.0, "max(0.5/2.5, 1/4)");
@@ -32,7 +33,7 @@ class CheckContractsTest {
         assertEquals("FAIL w (2x2): max|a-n| 1.000e+00, max rel 2.500e-01, worst at [1, 1]: 4.00000000000 vs 3.00000000000"
                 + " (rule |a-n| <= 1.0e-01 + 1.0e-01*|n|)", r.toString());
 
-        InputReport pass = InputReport.compare("b", Tensor.vector(1, 2), Tensor.vector(1, 2.1), 0.0, 0.05);
+        InputReport pass = InputReport.compare("b", Tensor.vector(1, 2), Tensor.vector(1, 2.1), new Tolerance(0.0, 0.05));
         assertTrue(pass.passed(), pass::toString);
         assertTrue(pass.toString().startsWith("PASS b (2): "), pass.toString());
         assertEquals(0.1 / 2.1, pass.maxRelError(), 1e-15);
@@ -40,27 +41,27 @@ class CheckContractsTest {
 
     @Test
     void theBoundIsInclusiveAndTiesGoToTheFirstEntry() {
-        InputReport exact = InputReport.compare("x", Tensor.vector(1.5, 3), Tensor.vector(1, 2.5), 0.5, 0.0);
+        InputReport exact = InputReport.compare("x", Tensor.vector(1.5, 3), Tensor.vector(1, 2.5), new Tolerance(0.5, 0.0));
         assertTrue(exact.passed(), "an error equal to the bound passes: " + exact);
         // the worst entry exceeds its bound most, not the one with the largest error: (1.2 vs 0.2) exceeds 0.2 by 0.8,
         // (3 vs 1.5) its bound 1.5 by nothing
-        InputReport excess = InputReport.compare("x", Tensor.vector(1.2, 3), Tensor.vector(0.2, 1.5), 0.0, 1.0);
+        InputReport excess = InputReport.compare("x", Tensor.vector(1.2, 3), Tensor.vector(0.2, 1.5), new Tolerance(0.0, 1.0));
         assertArrayEquals(new int[] {0}, excess.worstIndex(), excess::toString);
-        InputReport tie = InputReport.compare("x", Tensor.vector(1, 1, 1), Tensor.vector(0, 0, 0), 0.0, 0.0);
+        InputReport tie = InputReport.compare("x", Tensor.vector(1, 1, 1), Tensor.vector(0, 0, 0), new Tolerance(0.0, 0.0));
         assertArrayEquals(new int[] {0}, tie.worstIndex(), "equal excesses: the first entry is the worst");
-        InputReport zeros = InputReport.compare("x", Tensor.vector(0, 0), Tensor.vector(0, 0), 0.0, 0.0);
+        InputReport zeros = InputReport.compare("x", Tensor.vector(0, 0), Tensor.vector(0, 0), new Tolerance(0.0, 0.0));
         assertTrue(zeros.passed());
         assertEquals(0.0, zeros.maxRelError(), 0.0, "both zero: relative error 0, not NaN");
-        InputReport nan = InputReport.compare("x", Tensor.vector(1, Double.NaN), Tensor.vector(1, 1), 1.0, 1.0);
+        InputReport nan = InputReport.compare("x", Tensor.vector(1, Double.NaN), Tensor.vector(1, 1), new Tolerance(1.0, 1.0));
         assertFalse(nan.passed(), "NaN always fails");
         assertEquals(Double.POSITIVE_INFINITY, nan.maxAbsError());
         assertArrayEquals(new int[] {1}, nan.worstIndex(), "the NaN entry is the worst, wherever it is");
-        InputReport nanReference = InputReport.compare("x", Tensor.vector(5, 1), Tensor.vector(1, Double.NaN), 0.0, 0.0);
+        InputReport nanReference = InputReport.compare("x", Tensor.vector(5, 1), Tensor.vector(1, Double.NaN), new Tolerance(0.0, 0.0));
         assertArrayEquals(new int[] {1}, nanReference.worstIndex(), "a NaN reference is worse than any finite error");
         InputReport nanAnalytic = InputReport.compareAnalytic("x", Tensor.vector(5, Double.NaN), Tensor.vector(1, 1), 1e-10);
         assertArrayEquals(new int[] {1}, nanAnalytic.worstIndex());
         assertThrows(IllegalArgumentException.class,
-                () -> InputReport.compare("x", Tensor.vector(1, 2), Tensor.vector(1, 2, 3), 0.0, 0.0));
+                () -> InputReport.compare("x", Tensor.vector(1, 2), Tensor.vector(1, 2, 3), new Tolerance(0.0, 0.0)));
     }
 
     @Test
@@ -74,8 +75,8 @@ class CheckContractsTest {
 
     @Test
     void aReportSummarisesItsInputs() {
-        InputReport good = InputReport.compare("input 0", Tensor.vector(1), Tensor.vector(1.25), 1.0, 0.0);
-        InputReport bad = InputReport.compare("input 1", Tensor.vector(3), Tensor.vector(1), 0.5, 0.0);
+        InputReport good = InputReport.compare("input 0", Tensor.vector(1), Tensor.vector(1.25), new Tolerance(1.0, 0.0));
+        InputReport bad = InputReport.compare("input 1", Tensor.vector(3), Tensor.vector(1), new Tolerance(0.5, 0.0));
         Report passing = new Report("f", List.of(good), GradCheck.Options.DEFAULT);
         assertSame(passing, passing.requirePassed());
         assertEquals(0.25, passing.maxAbsError(), 0.0);
@@ -88,17 +89,28 @@ class CheckContractsTest {
     }
 
     @Test
-    void optionsKeepTheirLimitsInclusive() {
-        GradCheck.Options edge = new GradCheck.Options(0, 0, 0.1, 7);
+    void optionsAndTolerancesKeepTheirLimitsInclusive() {
+        GradCheck.Options edge = new GradCheck.Options(new Tolerance(0, 0), 0.1, 7);
         assertEquals(0.1, edge.step());
-        assertThrows(IllegalArgumentException.class, () -> new GradCheck.Options(-1e-12, 0, 0.01, 0));
-        assertThrows(IllegalArgumentException.class, () -> new GradCheck.Options(0, -1e-12, 0.01, 0));
-        assertThrows(IllegalArgumentException.class, () -> new GradCheck.Options(Double.NaN, 0, 0.01, 0));
-        assertThrows(IllegalArgumentException.class, () -> new GradCheck.Options(0, 0, Math.nextUp(0.1), 0));
-        assertThrows(IllegalArgumentException.class, () -> new GradCheck.Options(0, 0, 0.0, 0));
-        GradCheck.Options t = edge.withTolerances(2e-5, 3e-3);
-        assertEquals(new GradCheck.Options(2e-5, 3e-3, 0.1, 7), t);
-        assertEquals(new GradCheck.Options(0, 0, 0.1, 99), edge.withSeed(99));
+        assertThrows(IllegalArgumentException.class, () -> new Tolerance(-1e-12, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Tolerance(0, -1e-12));
+        assertThrows(IllegalArgumentException.class, () -> new Tolerance(Double.NaN, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Tolerance(0, Double.POSITIVE_INFINITY));
+        assertThrows(IllegalArgumentException.class, () -> new GradCheck.Options(null, 0.01, 0));
+        assertThrows(IllegalArgumentException.class, () -> new GradCheck.Options(new Tolerance(0, 0), Math.nextUp(0.1), 0));
+        assertThrows(IllegalArgumentException.class, () -> new GradCheck.Options(new Tolerance(0, 0), 0.0, 0));
+        GradCheck.Options t = edge.withTolerance(new Tolerance(2e-5, 3e-3));
+        assertEquals(new GradCheck.Options(new Tolerance(2e-5, 3e-3), 0.1, 7), t);
+        assertEquals(new GradCheck.Options(new Tolerance(0, 0), 0.1, 99), edge.withSeed(99));
+    }
+
+    @Test
+    void aToleranceIsTheAllcloseRule() {
+        Tolerance t = new Tolerance(0.1, 0.5);
+        assertTrue(t.accepts(2.1, 2.0) && t.accepts(3.0, 2.0) && t.accepts(-0.1, 0.0), "|a - r| <= 0.1 + 0.5·|r|, inclusive");
+        assertFalse(t.accepts(3.2, 2.0) || t.accepts(Double.NaN, 0) || t.accepts(0, Double.NaN));
+        assertEquals("|a-n| <= 1.0e-01 + 5.0e-01*|n|", t.rule());
+        assertEquals(new Tolerance(1e-5, 1e-3), GradCheck.Options.DEFAULT.tolerance(), "PyTorch gradcheck's defaults");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.github.tapegrad.engine.check;
 
+import io.github.tapegrad.engine.tensor.Tolerance;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,7 +20,7 @@ class GradCheckTest {
         for (double v : new double[] {1.0, -3.0, 1e4, 1e-3}) {
             Tensor x = Tensor.vector(v, 0.1 * v);
             Tensor g = GradCheck.numericalGradient(in -> in[0].mul(in[0]).sum().item(), new Tensor[] {x}, 0, GradCheck.STEP);
-            assertTrue(g.allClose(x.mul(2.0), 1e-9, 1e-10), g + " at " + x);
+            assertTrue(g.allClose(x.mul(2.0), new Tolerance(1e-10, 1e-9)), g + " at " + x);
             assertArrayEquals(new double[] {v, 0.1 * v}, x.toArray(), 0.0, "inputs restored bit-exactly");
         }
     }
@@ -62,8 +63,8 @@ class GradCheckTest {
 
     @Test
     void badStepsAndNonFiniteInputsAreRejected() {
-        assertThrows(IllegalArgumentException.class, () -> new GradCheck.Options(1e-5, 1e-3, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> new GradCheck.Options(1e-5, 1e-3, 0.5, 0));
+        assertThrows(IllegalArgumentException.class, () -> new GradCheck.Options(new Tolerance(1e-5, 1e-3), 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new GradCheck.Options(new Tolerance(1e-5, 1e-3), 0.5, 0));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> GradCheck.check("f", v -> v[0], Tensor.vector(1, Double.NaN)));
         assertTrue(e.getMessage().contains("NaN") && e.getMessage().contains("[1]"), e.getMessage());

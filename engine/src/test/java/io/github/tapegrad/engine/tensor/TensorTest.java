@@ -1,5 +1,6 @@
 package io.github.tapegrad.engine.tensor;
 
+import io.github.tapegrad.engine.tensor.Tolerance;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -155,10 +156,10 @@ class TensorTest {
     @Test
     void approximateEquality() {
         Tensor a = Tensor.vector(1, 2, 3);
-        assertTrue(a.allClose(a.add(1e-9), 0, 1e-8));
-        assertFalse(a.allClose(a.add(1e-7), 0, 1e-8));
-        assertFalse(a.allClose(Tensor.vector(1, 2), 1, 1));
-        assertFalse(Tensor.vector(Double.NaN).allClose(Tensor.vector(0), 1, 1));
+        assertTrue(a.allClose(a.add(1e-9), new Tolerance(1e-8, 0)));
+        assertFalse(a.allClose(a.add(1e-7), new Tolerance(1e-8, 0)));
+        assertFalse(a.allClose(Tensor.vector(1, 2), new Tolerance(1, 1)));
+        assertFalse(Tensor.vector(Double.NaN).allClose(Tensor.vector(0), new Tolerance(1, 1)));
     }
 
     @Test

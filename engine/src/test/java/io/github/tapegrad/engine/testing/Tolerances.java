@@ -1,5 +1,6 @@
 package io.github.tapegrad.engine.testing;
 
+import io.github.tapegrad.engine.tensor.Tolerance;
 import io.github.tapegrad.engine.check.GradCheck;
 
 /**
@@ -14,7 +15,7 @@ public final class Tolerances {
     private Tolerances() {}
 
     /** Primitive VJP vs numerical: the engine issue's bound |a − n| ≤ 1e-7 + 1e-6·|n|. */
-    public static final GradCheck.Options PRIMITIVE = GradCheck.Options.DEFAULT.withTolerances(1e-7, 1e-6);
+    public static final GradCheck.Options PRIMITIVE = GradCheck.Options.DEFAULT.withTolerance(new Tolerance(1e-7, 1e-6));
 
     /**
      * Second order (a recorded gradient differentiated again) vs central differences of the first gradient:
@@ -24,7 +25,7 @@ public final class Tolerances {
      * relative term covers it (worst measured |a − n|: 7.2e-8 for pow, 1.3e-8 for div, ≤ 1.1e-9 elsewhere). A recorded
      * rule that detaches what it should differentiate is off by O(1).
      */
-    public static final GradCheck.Options SECOND_ORDER = GradCheck.Options.DEFAULT.withTolerances(1e-7, 1e-6);
+    public static final GradCheck.Options SECOND_ORDER = GradCheck.Options.DEFAULT.withTolerance(new Tolerance(1e-7, 1e-6));
 
     /** The default numerical check ("NC"): PyTorch gradcheck's |a − n| ≤ 1e-5 + 1e-3·|n|. */
     public static final GradCheck.Options NUMERICAL = GradCheck.Options.DEFAULT;

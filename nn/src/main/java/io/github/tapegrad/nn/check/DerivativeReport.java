@@ -55,8 +55,8 @@ public record DerivativeReport(String layer, List<InputReport> forward, List<Inp
                     args -> GradCheck.dot(c.dout(), c.forward().apply(args)), inputs, k, NUMERICAL.step());
             Tensor b = tapeGrads.get(vars[i]);
             ab.add(InputReport.compareAnalytic(name, hand[i], b, ANALYTIC_RELATIVE));
-            ac.add(InputReport.compare(name, hand[i], numeric, NUMERICAL));
-            bc.add(InputReport.compare(name, b, numeric, NUMERICAL));
+            ac.add(InputReport.compare(name, hand[i], numeric, NUMERICAL.tolerance()));
+            bc.add(InputReport.compare(name, b, numeric, NUMERICAL.tolerance()));
             fb.add(InputReport.compareAnalytic(name, fusedGrads.get(vars[i]), b, ANALYTIC_RELATIVE));
         }
         return new DerivativeReport(c.layer(), fwd, ab, ac, bc, fb);

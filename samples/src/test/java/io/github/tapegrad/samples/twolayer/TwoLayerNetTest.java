@@ -1,5 +1,6 @@
 package io.github.tapegrad.samples.twolayer;
 
+import io.github.tapegrad.engine.tensor.Tolerance;
 import io.github.tapegrad.nn.optim.Sgd;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,7 +64,7 @@ class TwoLayerNetTest {
             // 1e-12·max(1, |g|): both sides run the same EJML products and differ only in summation order
             InputReport ab = InputReport.compareAnalytic(name + " hand vs tape", t(handCopy.get(k)), t(composite.get(k)), 1e-12);
             InputReport af = InputReport.compareAnalytic(name + " fused vs hand", t(fused.get(k)), t(handCopy.get(k)), 1e-12);
-            InputReport an = InputReport.compare(name + " hand vs numerical", t(handCopy.get(k)), t(numerical.get(k)), 1e-7, 1e-6);
+            InputReport an = InputReport.compare(name + " hand vs numerical", t(handCopy.get(k)), t(numerical.get(k)), new Tolerance(1e-7, 1e-6));
             assertTrue(ab.passed(), ab::toString);
             assertTrue(af.passed(), af::toString);
             assertTrue(an.passed(), an::toString);

@@ -1,6 +1,7 @@
 package io.github.tapegrad.nn;
 
 import io.github.tapegrad.engine.tensor.Gemm;
+import io.github.tapegrad.engine.tensor.Shapes;
 import io.github.tapegrad.engine.tensor.Tensor;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
@@ -47,14 +48,14 @@ public final class Affine implements Layer {
     }
 
     private static DMatrixRMaj checkedW(String name, Tensor w) {
-        if (w.rank() != 2) throw new IllegalArgumentException("Affine '" + name + "': W must be rank 2, got " + io.github.tapegrad.engine.tensor.Shapes.format(w.shape()));
+        if (w.rank() != 2) throw new IllegalArgumentException("Affine '" + name + "': W must be rank 2, got " + Shapes.format(w.shape()));
         return w.toMatrix();
     }
 
     private static DMatrixRMaj bias(String name, Tensor b) {
         if (b.rank() == 1) return b.reshape(1, -1).toMatrix();
         if (b.rank() == 2 && b.dim(0) == 1) return b.toMatrix();
-        throw new IllegalArgumentException("Affine '" + name + "': b must have shape (M) or (1xM), got " + io.github.tapegrad.engine.tensor.Shapes.format(b.shape()));
+        throw new IllegalArgumentException("Affine '" + name + "': b must have shape (M) or (1xM), got " + Shapes.format(b.shape()));
     }
 
     @Override

@@ -28,6 +28,11 @@ final class PrimitiveCases {
 
     /** One generated example: a function of the inputs and the point to check it at. */
     record Example(String label, Function<Var[], Var> f, Tensor... inputs) {
+        /** Records the inputs as variables of {@code tape} and applies f to them. */
+        Var applyOn(Tape tape) {
+            return f.apply(Arrays.stream(inputs).map(tape::variable).toArray(Var[]::new));
+        }
+
         @Override
         public String toString() {
             StringBuilder sb = new StringBuilder(label).append(" at shapes");

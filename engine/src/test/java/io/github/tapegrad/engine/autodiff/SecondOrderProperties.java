@@ -59,7 +59,7 @@ class SecondOrderProperties {
         Tensor[] x = ex.inputs();
         long seed = 31L * ex.toString().hashCode() + x.length;
         Random rng = new Random(seed);
-        Tensor out = evaluate(ex.f(), x);
+        Tensor out = ex.applyOn(new Tape()).value();
         Tensor[] w = new Tensor[x.length];
         for (int i = 0; i < x.length; i++) w[i] = Tensor.normal(rng, 0, 1, x[i].shape());
         Tensor[] point = new Tensor[x.length + 1];
@@ -98,13 +98,6 @@ class SecondOrderProperties {
             total = total == null ? term : total.add(term);
         }
         return total;
-    }
-
-    private static Tensor evaluate(Function<Var[], Var> f, Tensor[] args) {
-        Tape tape = new Tape();
-        Var[] vars = new Var[args.length];
-        for (int i = 0; i < args.length; i++) vars[i] = tape.variable(args[i]);
-        return f.apply(vars).value();
     }
 
     /** f(x) = x·tanh x with a rule written in Var operations: f'(x) = t + x·(1 − t²), t = tanh x. */

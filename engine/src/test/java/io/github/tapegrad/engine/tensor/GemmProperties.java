@@ -93,25 +93,18 @@ class GemmProperties {
                     // a dirty output: the kernel overwrites, it never accumulates into what was there
                     java.util.Arrays.fill(blocked, Double.NaN);
                     VectorGemm.mult(a.data, k, 1, packed, blocked, n, k, 0, m, true);
-                    DMatrixRMaj ref = new DMatrixRMaj(1, 1);
-                    CommonOps_DDRM.mult(a, b, ref);
-                    DMatrixRMaj bound = errorScale(a, false, b, false);
+                    assertMatchesEjml(String.format("L=%d blocked (%dx%d)·(%dx%d)", l, m, k, k, n), blocked, a, false, b, false);
                     double[] sparseRows = null;
                     if (n >= min) {
                         sparseRows = new double[m * n];
                         java.util.Arrays.fill(sparseRows, 7.0);
                         SparseRowKernel.mult(a.data, k, b.data, n, sparseRows, 0, m);
                     }
-                    for (int i = 0; i < m * n; i++) {
+                    for (int i = 0; sparseRows != null && i < m * n; i++) {
                         int at = i;
-                        assertTrue(Math.abs(blocked[i] - ref.data[i]) <= 1e-12 * bound.data[i], () -> String.format(
-                                "L=%d (%dx%d)·(%dx%d): at [%d, %d]: blocked %.17g vs EJML %.17g", l, m, k, k, n, at / n, at % n,
-                                blocked[at], ref.data[at]));
-                        if (sparseRows != null) {
-                            double[] sr = sparseRows;
-                            assertTrue(Double.compare(blocked[i], sr[i]) == 0, () -> String.format("L=%d (%dx%d)·(%dx%d): at"
-                                    + " [%d, %d]: sparse rows %.17g, blocked %.17g", l, m, k, k, n, at / n, at % n, sr[at], blocked[at]));
-                        }
+                        double[] sr = sparseRows;
+                        assertTrue(Double.compare(blocked[i], sr[i]) == 0, () -> String.format("L=%d (%dx%d)·(%dx%d): at"
+                                + " [%d, %d]: sparse rows %.17g, blocked %.17g", l, m, k, k, n, at / n, at % n, sr[at], blocked[at]));
                     }
                     checked++;
                 }
@@ -132,17 +125,8 @@ class GemmProperties {
             // a dirty output of the right shape (reshape keeps its data): every entry must be overwritten
             java.util.Arrays.fill(fast.data, Double.NaN);
             Gemm.mult(a, transA, b, transB, fast);
-            DMatrixRMaj ref = new DMatrixRMaj(m, n);
-            multiply(a, transA, b, transB, ref);
-            DMatrixRMaj bound = errorScale(a, transA, b, transB);
-            for (int i = 0; i < m * n; i++) {
-                double d = Math.abs(fast.data[i] - ref.data[i]);
-                int row = i / n;
-                int col = i % n;
-                assertTrue(d <= 1e-12 * bound.data[i], () -> String.format(
-                        "(%dx%d)·(%dx%d) transA=%s transB=%s: at [%d, %d]: vector %.17g vs EJML %.17g, bound %.3g",
-                        m, k, k, n, transA, transB, row, col, fast.data[row * n + col], ref.data[row * n + col], 1e-12 * bound.data[row * n + col]));
-            }
+            assertMatchesEjml(String.format("(%dx%d)·(%dx%d) transA=%s transB=%s", m, k, k, n, transA, transB), fast.data,
+                    a, transA, b, transB);
         });
     }
 
@@ -166,17 +150,12 @@ class GemmProperties {
                     double[] full = new double[m * n];
                     VectorGemm.mult(a.data, k, 1, packed, skipped, n, k, 0, m, true);
                     VectorGemm.mult(a.data, k, 1, packed, full, n, k, 0, m, false);
-                    DMatrixRMaj ref = new DMatrixRMaj(1, 1);
-                    CommonOps_DDRM.mult(a, b, ref);
-                    DMatrixRMaj bound = errorScale(a, false, b, false);
                     for (int i = 0; i < m * n; i++) {
                         int at = i;
                         assertTrue(skipped[i] == full[i], () -> String.format("(%dx%d)·(%dx%d): at [%d, %d]: skipping %.17g,"
                                 + " full chain %.17g", m, k, k, n, at / n, at % n, skipped[at], full[at]));
-                        assertTrue(Math.abs(full[i] - ref.data[i]) <= 1e-12 * bound.data[i], () -> String.format(
-                                "(%dx%d)·(%dx%d): at [%d, %d]: vector %.17g vs EJML %.17g", m, k, k, n, at / n, at % n, full[at],
-                                ref.data[at]));
                     }
+                    assertMatchesEjml(String.format("(%dx%d)·(%dx%d)", m, k, k, n), full, a, false, b, false);
                 });
     }
 
@@ -285,15 +264,8 @@ class GemmProperties {
             Thread fresh = new Thread(() -> Gemm.mult(a, transA, b, transB, out));
             fresh.start();
             fresh.join();
-            DMatrixRMaj ref = new DMatrixRMaj(1, 1);
-            multiply(a, transA, b, transB, ref);
-            DMatrixRMaj bound = errorScale(a, transA, b, transB);
-            for (int i = 0; i < m * n; i++) {
-                int at = i;
-                assertTrue(Math.abs(out.data[i] - ref.data[i]) <= 1e-12 * bound.data[i], () -> String.format("fresh thread (%dx%d)·(%dx%d)"
-                        + " transA=%s transB=%s: at [%d, %d]: %.17g vs EJML %.17g", m, k, k, n, transA, transB, at / n, at % n,
-                        out.data[at], ref.data[at]));
-            }
+            assertMatchesEjml(String.format("fresh thread (%dx%d)·(%dx%d) transA=%s transB=%s", m, k, k, n, transA, transB),
+                    out.data, a, transA, b, transB);
         }
     }
 
@@ -447,14 +419,7 @@ class GemmProperties {
             DMatrixRMaj b = random(r, 784, 50);
             DMatrixRMaj out = new DMatrixRMaj(1, 1);
             Gemm.mult(a, false, b, false, out);
-            DMatrixRMaj expected = new DMatrixRMaj(1, 1);
-            CommonOps_DDRM.mult(a, b, expected);
-            DMatrixRMaj bound = errorScale(a, false, b, false);
-            for (int i = 0; i < out.data.length; i++) {
-                int at = i;
-                assertTrue(Math.abs(out.data[i] - expected.data[i]) <= 1e-12 * bound.data[i], () -> "(100x784)·(784x50) during"
-                        + " warm-up: at [" + at / 50 + ", " + at % 50 + "]: kernel " + out.data[at] + ", EJML " + expected.data[at]);
-            }
+            assertMatchesEjml("(100x784)·(784x50) during warm-up", out.data, a, false, b, false);
             checked++;
         } while (warm.isAlive() || checked < 3);
         warm.join();
@@ -529,6 +494,24 @@ class GemmProperties {
      */
     private static int columnsForTheSparseKernel() {
         return Gemm.vectorKernel() ? SparseRowKernel.MIN_COLUMNS + 2 : 30;
+    }
+
+    /**
+     * {@code actual} (row-major op(A)·op(B)) against EJML's product entry by entry: |Δ|ᵢⱼ ≤ 1e-12·(|op(A)|·|op(B)|)ᵢⱼ;
+     * a failure names the product, the entry, both values and the bound.
+     */
+    private static void assertMatchesEjml(String product, double[] actual, DMatrixRMaj a, boolean ta, DMatrixRMaj b,
+            boolean tb) {
+        DMatrixRMaj ref = new DMatrixRMaj(1, 1);
+        multiply(a, ta, b, tb, ref);
+        DMatrixRMaj bound = errorScale(a, ta, b, tb);
+        int n = ref.numCols;
+        for (int i = 0; i < ref.getNumElements(); i++) {
+            int at = i;
+            assertTrue(Math.abs(actual[i] - ref.data[i]) <= 1e-12 * bound.data[i], () -> String.format(
+                    "%s: at [%d, %d]: kernel %.17g vs EJML %.17g, bound %.3g", product, at / n, at % n, actual[at], ref.data[at],
+                    1e-12 * bound.data[at]));
+        }
     }
 
     /** |op(A)|·|op(B)|, entrywise: the scale of the rounding error of each entry of the product. */

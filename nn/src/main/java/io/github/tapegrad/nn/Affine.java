@@ -104,22 +104,12 @@ public final class Affine implements Layer {
 
     @Override
     public DMatrixRMaj backward(DMatrixRMaj dout) {
-        backwardParameters(dout);
-        return backwardInput(dout);
-    }
-
-    /**
-     * Computes only dx = dout·Wᵀ (into the layer's buffer), for callers that handle dW and db themselves.
-     *
-     * @param dout gradient with respect to the output. Not modified.
-     * @return dx, owned by the layer, valid until its next backward
-     */
-    public DMatrixRMaj backwardInput(DMatrixRMaj dout) {
+        backwardParameters(dout, dW(), db());
         return backwardInput(dout, dx);
     }
 
     /**
-     * Computes only dx = dout·Wᵀ, into the caller's buffer.
+     * Computes only dx = dout·Wᵀ, into the caller's buffer: for callers that handle dW and db themselves.
      *
      * @param dout gradient with respect to the output. Not modified.
      * @param dxOut reshaped to x's shape (N×D). Modified.
@@ -133,16 +123,8 @@ public final class Affine implements Layer {
     }
 
     /**
-     * Computes only dW and db: for a first layer whose input gradient nobody needs.
-     *
-     * @param dout gradient with respect to the output. Not modified.
-     */
-    public void backwardParameters(DMatrixRMaj dout) {
-        backwardParameters(dout, dW(), db());
-    }
-
-    /**
-     * Computes dW = xᵀ·dout and db = column sums of dout into the caller's buffers instead of the layer's own.
+     * Computes only dW = xᵀ·dout and db = column sums of dout, into the caller's buffers (the layer's own are
+     * {@link #dW()} and {@link #db()}): for a first layer whose input gradient nobody needs.
      *
      * @param dout gradient with respect to the output. Not modified.
      * @param dWOut reshaped to W's shape. Modified.

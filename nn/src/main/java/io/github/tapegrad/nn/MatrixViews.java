@@ -1,5 +1,6 @@
 package io.github.tapegrad.nn;
 
+import io.github.tapegrad.engine.tensor.RawStorage;
 import io.github.tapegrad.engine.tensor.Tensor;
 import java.util.Arrays;
 import org.ejml.data.DMatrixRMaj;
@@ -14,8 +15,8 @@ final class MatrixViews {
      */
     static DMatrixRMaj rowsOf(String layer, Tensor x) {
         if (x.rank() == 0) throw new IllegalArgumentException(layer + ": expected a batch (rank >= 1), got a scalar");
-        if (x.rank() <= 2) return x.matrixView();
-        return x.reshape(x.dim(0), -1).matrixView();
+        if (x.rank() <= 2) return RawStorage.read(x);
+        return RawStorage.read(x.reshape(x.dim(0), -1));
     }
 
     /** A fresh tensor of the given shape holding a copy of the matrix's entries. */

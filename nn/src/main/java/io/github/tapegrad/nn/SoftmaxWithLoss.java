@@ -1,5 +1,6 @@
 package io.github.tapegrad.nn;
 
+import io.github.tapegrad.engine.tensor.RawStorage;
 import io.github.tapegrad.engine.tensor.Tensor;
 import org.ejml.data.DMatrixRMaj;
 
@@ -190,6 +191,6 @@ public final class SoftmaxWithLoss {
 
     /** {@link #backward(double)} as a fresh tensor. */
     public Tensor backwardTensor(double dout) {
-        return Tensor.wrap(backward(dout, new DMatrixRMaj(1, 1)));
+        return RawStorage.adopt(backward(dout, new DMatrixRMaj(1, 1)));
     }
 }

@@ -102,10 +102,10 @@ class LayerContractsTest {
         assertArrayEquals(w.toArray(), matrix.W().data, 0.0);
 
         Affine fresh = new Affine("fc", w, Tensor.vector(0, 0));
-        IllegalStateException before = assertThrows(IllegalStateException.class, () -> fresh.backwardInput(rows(new double[][] {{1, 1}})));
+        IllegalStateException before = assertThrows(IllegalStateException.class, () -> fresh.backwardInput(rows(new double[][] {{1, 1}}), new DMatrixRMaj(1, 1)));
         assertEquals("fc.backward called before forward", before.getMessage());
         fresh.forward(x);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> fresh.backwardInput(rows(new double[][] {{1, 1, 1}})));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> fresh.backwardInput(rows(new double[][] {{1, 1, 1}}), new DMatrixRMaj(1, 1)));
         assertTrue(e.getMessage().startsWith("fc: dout has shape (1x3), expected (1x2)"), e.getMessage());
         DMatrixRMaj dW = new DMatrixRMaj(5, 5);
         DMatrixRMaj db = new DMatrixRMaj(3, 3);

@@ -77,7 +77,7 @@ class LayerExamplesTest {
         Affine affine = new Affine("Affine", new DMatrixRMaj(new double[][] {{1, 2}, {3, 4}, {5, 6}}), new DMatrixRMaj(1, 2));
         affine.forward(x);
         DMatrixRMaj dy = new DMatrixRMaj(new double[][] {{1, -1}, {0.5, 2}});
-        DMatrixRMaj own = affine.backwardInput(dy).copy();
+        DMatrixRMaj own = affine.backward(dy).copy();
         DMatrixRMaj mine = affine.backwardInput(dy, new DMatrixRMaj(1, 1));
         assertArrayEquals(own.data, mine.data, 0.0, "Affine dx into a caller's buffer");
         assertEquals(2, mine.numRows);

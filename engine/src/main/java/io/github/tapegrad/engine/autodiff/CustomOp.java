@@ -1,7 +1,9 @@
 package io.github.tapegrad.engine.autodiff;
 
+import io.github.tapegrad.engine.tensor.Arena;
 import io.github.tapegrad.engine.tensor.Tensor;
-import org.ejml.data.DMatrixRMaj;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * A user-defined operation with its own forward pass and its own vector-Jacobian product.
@@ -17,14 +19,22 @@ import org.ejml.data.DMatrixRMaj;
  * });
  * Var y = tape.apply(square, x);
  * }</pre>
+ *
+ * <p>An op that should allocate nothing from step to step takes its output's and its gradients' storage from the
+ * tape's {@link Arena} ({@link #withArena}); the values it returns then live until the tape is rewound.
  */
 public interface CustomOp {
 
     /** A short name for messages and graphs. */
     String name();
 
-    /** Computes the output and returns the backward rule for this application. Inputs are not modified. */
-    Result forward(Tensor[] inputs);
+    /**
+     * Computes the output and returns the backward rule for this application. Inputs are not modified.
+     *
+     * @param arena the tape's step memory: storage from here is reused by the next step after a rewind, and the
+     *              backward rule may take its gradients' storage from it too
+     */
+    Result forward(Tensor[] inputs, Arena arena);
 
     /** The output of one application and its backward rule. */
     record Result(Tensor output, Backward backward) {
@@ -43,17 +53,6 @@ public interface CustomOp {
         Tensor[] vjp(Tensor g, boolean[] needs);
 
         /**
-         * {@link #vjp(Tensor, boolean[])} for a request that has buffers for some inputs' gradients
-         * ({@link Tape#gradientsInto}): where {@code into[k]} is not null, the rule may write input k's gradient into
-         * it (reshaping it to the input's matrix shape) and return {@code Tensor.wrap(into[k])}, so that the gradient
-         * is not allocated. Such a buffer belongs to the caller: the rule must not keep it or its tensor once it
-         * returns. The default ignores the buffers; the tape then copies the gradient in.
-         */
-        default Tensor[] vjp(Tensor g, boolean[] needs, DMatrixRMaj[] into) {
-            return vjp(g, needs);
-        }
-
-        /**
          * The same rule written with {@link Var} operations, so that it can be recorded for higher-order gradients.
          * The default returns {@code null}: the op then supports plain gradients only, and a request for
          * differentiable gradients through it fails with a clear error.
@@ -63,11 +62,17 @@ public interface CustomOp {
         }
     }
 
-    /** A custom op from a name and a forward function. */
-    static CustomOp of(String name, java.util.function.Function<Tensor[], Result> forward) {
+    /** A custom op from a name and a forward function that allocates its own storage. */
+    static CustomOp of(String name, Function<Tensor[], Result> forward) {
+        return withArena(name, (in, arena) -> forward.apply(in));
+    }
+
+    /** A custom op from a name and a forward function that may take storage from the tape's {@link Arena}. */
+    static CustomOp withArena(String name, BiFunction<Tensor[], Arena, Result> forward) {
+        if (name == null || forward == null) throw new IllegalArgumentException("a custom op needs a name and a forward function");
         return new CustomOp() {
             @Override public String name() { return name; }
-            @Override public Result forward(Tensor[] inputs) { return forward.apply(inputs); }
+            @Override public Result forward(Tensor[] inputs, Arena arena) { return forward.apply(inputs, arena); }
             @Override public String toString() { return "CustomOp[" + name + "]"; }
         };
     }

@@ -2,7 +2,6 @@ package io.github.tapegrad.engine.autodiff;
 
 import io.github.tapegrad.engine.tensor.Tensor;
 import java.util.List;
-import org.ejml.data.DMatrixRMaj;
 
 /**
  * The primitive operations the tape records, each with its forward formula and its vector-Jacobian product
@@ -15,6 +14,7 @@ import org.ejml.data.DMatrixRMaj;
  * them with recording switched off; a request for differentiable gradients records them, which is what makes
  * gradients of gradients work. {@code g} is the cotangent of the output, {@code out} the output itself, and
  * {@code needs[i]} says whether input {@code i} wants a gradient (a VJP may return {@code null} where it does not).
+ * A rule only computes its gradients; where they land is the walk's business ({@code ReverseWalk}).
  */
 public sealed interface Primitive {
 
@@ -29,14 +29,6 @@ public sealed interface Primitive {
 
     /** One gradient per input, each of that input's shape ({@code null} where {@code needs} is false). */
     Var[] vjp(Var g, Var out, boolean[] needs);
-
-    /**
-     * {@link #vjp(Var, Var, boolean[])} with the caller's buffers for some inputs' gradients, or null for none (see
-     * {@link CustomOp.Backward#vjp(Tensor, boolean[], DMatrixRMaj[])}); custom ops and {@link MatMul} use them.
-     */
-    default Var[] vjp(Var g, Var out, boolean[] needs, DMatrixRMaj[] into) {
-        return vjp(g, out, needs);
-    }
 
     /** out = a + b;  ∂a = g,  ∂b = g */
     record Add(Var a, Var b) implements Primitive {
@@ -130,44 +122,28 @@ public sealed interface Primitive {
     /**
      * out = op(a)·op(b), op = identity or transpose as flagged (rank 2). For the plain product:
      * ∂a = g·bᵀ, ∂b = aᵀ·g; the other three cases follow by transposing, and no transpose is ever built.
-     * When {@link Tape#gradientsInto} offers a buffer for an input, that input's product is written into it.
      */
     record MatMul(Var a, Var b, boolean transA, boolean transB) implements Primitive {
         public String name() { return "matmul"; }
         public List<Var> inputs() { return List.of(a, b); }
         public Tensor forward() { return a.value().matmul(b.value(), transA, transB); }
-        public Var[] vjp(Var g, Var out, boolean[] needs) { return vjp(g, out, needs, null); }
-
-        @Override
-        public Var[] vjp(Var g, Var out, boolean[] needs, DMatrixRMaj[] into) {
-            DMatrixRMaj intoA = into == null ? null : into[0];
-            DMatrixRMaj intoB = into == null ? null : into[1];
+        public Var[] vjp(Var g, Var out, boolean[] needs) {
             Var da = null;
             Var db = null;
             if (!transA && !transB) {
-                if (needs[0]) da = product(g, false, b, true, intoA);      // g·bᵀ
-                if (needs[1]) db = product(a, true, g, false, intoB);      // aᵀ·g
+                if (needs[0]) da = g.matmul(b, false, true);      // g·bᵀ
+                if (needs[1]) db = a.matmul(g, true, false);      // aᵀ·g
             } else if (transA && !transB) {
-                if (needs[0]) da = product(b, false, g, true, intoA);      // (g·bᵀ)ᵀ = b·gᵀ
-                if (needs[1]) db = product(a, false, g, false, intoB);     // a·g
+                if (needs[0]) da = b.matmul(g, false, true);      // (g·bᵀ)ᵀ = b·gᵀ
+                if (needs[1]) db = a.matmul(g, false, false);     // a·g
             } else if (!transA) {
-                if (needs[0]) da = product(g, false, b, false, intoA);     // g·b
-                if (needs[1]) db = product(g, true, a, false, intoB);      // (aᵀ·g)ᵀ = gᵀ·a
+                if (needs[0]) da = g.matmul(b, false, false);     // g·b
+                if (needs[1]) db = g.matmul(a, true, false);      // (aᵀ·g)ᵀ = gᵀ·a
             } else {
-                if (needs[0]) da = product(b, true, g, true, intoA);       // (g·b)ᵀ = bᵀ·gᵀ
-                if (needs[1]) db = product(g, true, a, true, intoB);       // (a·g)ᵀ = gᵀ·aᵀ
+                if (needs[0]) da = b.matmul(g, true, true);       // (g·b)ᵀ = bᵀ·gᵀ
+                if (needs[1]) db = g.matmul(a, true, true);       // (a·g)ᵀ = gᵀ·aᵀ
             }
             return new Var[] {da, db};
-        }
-
-        /**
-         * op(x)·op(y), into the offered buffer when there is one. NOTE: buffers are offered only by a gradient pass
-         * that records nothing, so the product needs no recorded op: a constant over the buffer is what the unrecorded
-         * {@code x.matmul(y, …)} would give, computed by the same call into other storage.
-         */
-        private static Var product(Var x, boolean transX, Var y, boolean transY, DMatrixRMaj into) {
-            if (into == null || x.tape().isRecording()) return x.matmul(y, transX, transY);
-            return x.tape().constant(x.value().matmulInto(y.value(), transX, transY, into));
         }
     }
 
@@ -241,11 +217,6 @@ public sealed interface Primitive {
         public String name() { return op.name(); }
         public Tensor forward() { return applied.output(); }
         public Var[] vjp(Var g, Var out, boolean[] needs) {
-            return vjp(g, out, needs, null);
-        }
-
-        @Override
-        public Var[] vjp(Var g, Var out, boolean[] needs, DMatrixRMaj[] into) {
             Tape tape = g.tape();
             if (tape.isRecording()) {
                 Var[] recorded = applied.backward().recordedVjp(g, inputs.toArray(new Var[0]), out, needs);
@@ -256,7 +227,7 @@ public sealed interface Primitive {
                 }
                 return recorded;
             }
-            Tensor[] grads = into == null ? applied.backward().vjp(g.value(), needs) : applied.backward().vjp(g.value(), needs, into);
+            Tensor[] grads = applied.backward().vjp(g.value(), needs);
             if (grads.length != inputs.size()) {
                 throw new IllegalStateException("custom op '" + op.name() + "' returned " + grads.length
                         + " gradients for " + inputs.size() + " inputs");

@@ -14,12 +14,14 @@ import java.util.Arrays;
 public final class Var {
     private final Tape tape;
     private final int id;
+    private final int step;
     private final Tensor value;
     private final String name;
 
-    Var(Tape tape, int id, Tensor value, String name) {
+    Var(Tape tape, int id, int step, Tensor value, String name) {
         this.tape = tape;
         this.id = id;
+        this.step = step;
         this.value = value;
         this.name = name;
     }
@@ -52,6 +54,11 @@ public final class Var {
     /** Position on the tape; -1 when untracked. */
     int id() {
         return id;
+    }
+
+    /** The tape's step (number of rewinds) when this value was made. */
+    int step() {
+        return step;
     }
 
     /** The same value as a constant: gradients do not flow through the result (stop-gradient). */

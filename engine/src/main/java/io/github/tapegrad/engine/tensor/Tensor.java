@@ -11,17 +11,43 @@ import org.ejml.data.DMatrixRMaj;
  * {@code cols = d(n-1)}; a scalar is 1×1 and a vector of length n is 1×n. Two-dimensional work therefore
  * goes straight to EJML kernels. Elementwise binary operations follow NumPy's broadcasting rules.
  *
- * <p><b>Thread-safety:</b> a Tensor is never modified after construction, so it is safe to share between
- * threads. Every factory copies its input; every accessor that exposes storage returns a copy.
+ * <p><b>Never modified.</b> Every factory copies its input and every accessor that exposes values returns a copy, so
+ * a Tensor is safe to share between threads. A tensor made in a tape's {@link Arena} (the value of a step that reuses
+ * memory) lives until that tape is rewound or closed; after that, every read of it throws
+ * {@link ReclaimedValueException} naming the op that made it, never showing another step's numbers. {@link #copy()}
+ * keeps such a value beyond its step.
  */
 public final class Tensor {
     private final int[] shape;
     private final DMatrixRMaj data;
+    /** The arena whose step this tensor's storage belongs to, or null when the tensor owns its storage. */
+    private final Arena arena;
+    private final int step;
+    private final String madeBy;
 
     /** Takes ownership of {@code data}; callers in this package must not modify it afterwards. */
     Tensor(int[] shape, DMatrixRMaj data) {
+        this(shape, data, null, 0, null);
+    }
+
+    /** A tensor over arena memory of the given step; every read checks that the step is still live. */
+    Tensor(int[] shape, DMatrixRMaj data, Arena arena, int step, String madeBy) {
         this.shape = shape;
         this.data = data;
+        this.arena = arena;
+        this.step = step;
+        this.madeBy = madeBy;
+    }
+
+    /** The storage, after checking that it has not been reclaimed. Every read goes through here. */
+    DMatrixRMaj data() {
+        if (arena != null) arena.checkLive(step, madeBy);
+        return data;
+    }
+
+    /** Whether this tensor's storage has been reclaimed (reading it would throw). */
+    public boolean isReclaimed() {
+        return arena != null && !arena.isLive(step);
     }
 
     private static Tensor owning(int[] shape, double[] values) {
@@ -79,14 +105,15 @@ public final class Tensor {
         return of(Arrays.copyOf(m.data, m.numRows * m.numCols), m.numRows, m.numCols);
     }
 
-    /**
-     * A rank-2 tensor over {@code m} itself, without copying: the caller hands the matrix over and must not modify it
-     * while the tensor (or anything computed lazily from it) is in use. For hot paths that own a fresh buffer, such as
-     * a layer's output; everywhere else use {@link #fromMatrix}.
-     */
-    public static Tensor wrap(DMatrixRMaj m) {
-        if (m.data.length < m.numRows * m.numCols) throw new IllegalArgumentException("wrap: matrix data is shorter than its shape");
+    /** A rank-2 tensor over {@code m} itself, without copying: the caller hands the matrix over (see {@link RawStorage}). */
+    static Tensor adopt(DMatrixRMaj m) {
+        if (m.data.length < m.numRows * m.numCols) throw new IllegalArgumentException("adopt: matrix data is shorter than its shape");
         return new Tensor(new int[] {m.numRows, m.numCols}, m);
+    }
+
+    /** An owned copy: for keeping a value beyond the step of the arena that made it. */
+    public Tensor copy() {
+        return owning(shape, Arrays.copyOf(data().data, Math.max(1, size())));
     }
 
     /** All zeros. */
@@ -182,7 +209,7 @@ public final class Tensor {
         for (int o = 0; o < outer; o++) {
             for (Tensor t : parts) {
                 int chunk = t.shape[ax] * inner;
-                System.arraycopy(t.data.data, o * chunk, v, pos, chunk);
+                System.arraycopy(t.data().data, o * chunk, v, pos, chunk);
                 pos += chunk;
             }
         }
@@ -196,7 +223,7 @@ public final class Tensor {
         Tensor x = a.broadcastTo(s);
         Tensor y = b.broadcastTo(s);
         double[] v = buffer(s);
-        Kernels.select(m.data.data, x.data.data, y.data.data, Shapes.size(s), v);
+        Kernels.select(m.data().data, x.data().data, y.data().data, Shapes.size(s), v);
         return owning(s, v);
     }
 
@@ -235,7 +262,7 @@ public final class Tensor {
             }
             flat = flat * shape[i] + index[i];
         }
-        return data.data[flat];
+        return data().data[flat];
     }
 
     /** The element at a flat row-major position. */
@@ -243,7 +270,7 @@ public final class Tensor {
         if (index < 0 || index >= size()) {
             throw new IndexOutOfBoundsException("getFlat: index " + index + " out of bounds for size " + size());
         }
-        return data.data[index];
+        return data().data[index];
     }
 
     /** The single value of a tensor with exactly one element. */
@@ -251,12 +278,12 @@ public final class Tensor {
         if (size() != 1) {
             throw new IllegalStateException("item: tensor of shape " + Shapes.format(shape) + " has " + size() + " elements, not 1");
         }
-        return data.data[0];
+        return data().data[0];
     }
 
     /** Row-major values; a copy. */
     public double[] toArray() {
-        return Arrays.copyOf(data.data, size());
+        return Arrays.copyOf(data().data, size());
     }
 
     /** Rows of a rank-2 tensor (a rank-1 tensor gives one row); a copy. */
@@ -264,10 +291,10 @@ public final class Tensor {
         if (shape.length > 2 || shape.length == 0) {
             throw new IllegalStateException("toArray2d: needs rank 1 or 2, got shape " + Shapes.format(shape));
         }
-        int r = data.numRows;
-        int c = data.numCols;
+        int r = data().numRows;
+        int c = data().numCols;
         double[][] out = new double[r][c];
-        for (int i = 0; i < r; i++) System.arraycopy(data.data, i * c, out[i], 0, c);
+        for (int i = 0; i < r; i++) System.arraycopy(data().data, i * c, out[i], 0, c);
         return out;
     }
 
@@ -275,22 +302,14 @@ public final class Tensor {
     public int[] toIntArray() {
         int n = size();
         int[] out = new int[n];
-        for (int i = 0; i < n; i++) out[i] = (int) data.data[i];
+        for (int i = 0; i < n; i++) out[i] = (int) data().data[i];
         return out;
-    }
-
-    /**
-     * The backing matrix itself ({@code rows = product of leading dims}, {@code cols = last dim}), for kernels that
-     * read it without copying. It must not be modified: tensors are immutable and may share storage.
-     */
-    public DMatrixRMaj matrixView() {
-        return data;
     }
 
     /** A copy of the backing matrix ({@code rows = product of leading dims}, {@code cols = last dim}). */
     public DMatrixRMaj toMatrix() {
-        DMatrixRMaj m = new DMatrixRMaj(data.numRows, data.numCols);
-        System.arraycopy(data.data, 0, m.data, 0, size());
+        DMatrixRMaj m = new DMatrixRMaj(data().numRows, data().numCols);
+        System.arraycopy(data().data, 0, m.data, 0, size());
         return m;
     }
 
@@ -301,8 +320,8 @@ public final class Tensor {
      * @return {@code dst}
      */
     public DMatrixRMaj copyTo(DMatrixRMaj dst) {
-        dst.reshape(data.numRows, data.numCols);
-        System.arraycopy(data.data, 0, dst.data, 0, size());
+        dst.reshape(data().numRows, data().numCols);
+        System.arraycopy(data().data, 0, dst.data, 0, size());
         return dst;
     }
 
@@ -313,7 +332,7 @@ public final class Tensor {
 
     /** Flat index of the first NaN or infinite element, or -1. */
     public int firstNonFinite() {
-        double[] d = data.data;
+        double[] d = data().data;
         for (int i = 0, n = size(); i < n; i++) if (!Double.isFinite(d[i])) return i;
         return -1;
     }
@@ -322,7 +341,7 @@ public final class Tensor {
 
     private Tensor unary(Kernels.Unary f) {
         double[] v = buffer(shape);
-        Kernels.unary(f, data.data, size(), v);
+        Kernels.unary(f, data().data, size(), v);
         return owning(shape, v);
     }
 
@@ -331,7 +350,7 @@ public final class Tensor {
         Tensor a = broadcastTo(s);
         Tensor b = other.broadcastTo(s);
         double[] v = buffer(s);
-        Kernels.binary(op, a.data.data, b.data.data, Shapes.size(s), v);
+        Kernels.binary(op, a.data().data, b.data().data, Shapes.size(s), v);
         return owning(s, v);
     }
 
@@ -368,14 +387,14 @@ public final class Tensor {
     /** {@code s·this}. */
     public Tensor mul(double s) {
         double[] v = buffer(shape);
-        Kernels.affine(data.data, s, 0.0, size(), v);
+        Kernels.affine(data().data, s, 0.0, size(), v);
         return owning(shape, v);
     }
 
     /** {@code this + c}. */
     public Tensor add(double c) {
         double[] v = buffer(shape);
-        Kernels.affine(data.data, 1.0, c, size(), v);
+        Kernels.affine(data().data, 1.0, c, size(), v);
         return owning(shape, v);
     }
 
@@ -417,7 +436,7 @@ public final class Tensor {
     /** {@code this^p} for a constant exponent. */
     public Tensor pow(double p) {
         double[] v = buffer(shape);
-        Kernels.pow(data.data, p, size(), v);
+        Kernels.pow(data().data, p, size(), v);
         return owning(shape, v);
     }
 
@@ -425,7 +444,7 @@ public final class Tensor {
     public Tensor clip(double lo, double hi) {
         if (!(lo <= hi)) throw new IllegalArgumentException("clip: lo " + lo + " > hi " + hi);
         double[] v = buffer(shape);
-        double[] d = data.data;
+        double[] d = data().data;
         for (int i = 0, n = size(); i < n; i++) v[i] = Math.min(hi, Math.max(lo, d[i]));
         return owning(shape, v);
     }
@@ -433,7 +452,7 @@ public final class Tensor {
     /** 1 where {@code this > c}, else 0 (NaN gives 0). */
     public Tensor greaterThan(double c) {
         double[] v = buffer(shape);
-        double[] d = data.data;
+        double[] d = data().data;
         for (int i = 0, n = size(); i < n; i++) v[i] = d[i] > c ? 1.0 : 0.0;
         return owning(shape, v);
     }
@@ -441,7 +460,7 @@ public final class Tensor {
     /** 1 where {@code this <= c}, else 0 (NaN gives 0). */
     public Tensor lessOrEqual(double c) {
         double[] v = buffer(shape);
-        double[] d = data.data;
+        double[] d = data().data;
         for (int i = 0, n = size(); i < n; i++) v[i] = d[i] <= c ? 1.0 : 0.0;
         return owning(shape, v);
     }
@@ -459,35 +478,20 @@ public final class Tensor {
      * @throws IllegalArgumentException {@code matmul: cannot multiply (AxB) by (CxD)} on an inner-size mismatch
      */
     public Tensor matmul(Tensor other, boolean transThis, boolean transOther) {
-        return matmulInto(other, transThis, transOther, new DMatrixRMaj(1, 1));
-    }
-
-    /**
-     * {@link #matmul(Tensor, boolean, boolean)} computed into {@code into} (reshaped to fit), returned as a tensor over
-     * it ({@link #wrap}): the same values, without allocating the result. The caller must not modify {@code into}
-     * while the tensor is in use.
-     *
-     * @param into the result's storage. Modified. Must not be either operand's storage.
-     * @throws IllegalArgumentException as {@link #matmul(Tensor, boolean, boolean)}, or when {@code into} is the
-     *                                  storage of an operand
-     */
-    public Tensor matmulInto(Tensor other, boolean transThis, boolean transOther, DMatrixRMaj into) {
         if (shape.length != 2 || other.shape.length != 2) {
             throw new IllegalArgumentException("matmul: needs two rank-2 tensors, got " + Shapes.format(shape)
                     + " and " + Shapes.format(other.shape));
         }
-        if (into.data == data.data || into.data == other.data.data) {
-            throw new IllegalArgumentException("matmulInto: the output buffer is the storage of an operand");
-        }
-        Gemm.mult(data, transThis, other.data, transOther, into);
-        return wrap(into);
+        DMatrixRMaj out = new DMatrixRMaj(1, 1);
+        Gemm.mult(data(), transThis, other.data(), transOther, out);
+        return new Tensor(new int[] {out.numRows, out.numCols}, out);
     }
 
     /** Transpose of a rank-2 tensor. */
     public Tensor transpose() {
         Shapes.checkRank("transpose", shape, 2);
         DMatrixRMaj out = new DMatrixRMaj(shape[1], shape[0]);
-        org.ejml.dense.row.CommonOps_DDRM.transpose(data, out);
+        org.ejml.dense.row.CommonOps_DDRM.transpose(data(), out);
         return new Tensor(new int[] {shape[1], shape[0]}, out);
     }
 
@@ -495,7 +499,7 @@ public final class Tensor {
     public Tensor reshape(int... newShape) {
         int[] s = Shapes.resolveReshape(shape, newShape);
         if (Arrays.equals(s, shape)) return this;
-        return owning(s, Arrays.copyOf(data.data, Math.max(1, size())));
+        return owning(s, Arrays.copyOf(data().data, Math.max(1, size())));
     }
 
     /** This tensor repeated along the dimensions where it has size 1 (NumPy {@code broadcast_to}). */
@@ -504,7 +508,7 @@ public final class Tensor {
         Shapes.checkBroadcastable("broadcastTo", shape, target);
         int[] s = target.clone();
         double[] v = buffer(s);
-        Kernels.broadcast(data.data, shape, s, v);
+        Kernels.broadcast(data().data, shape, s, v);
         return owning(s, v);
     }
 
@@ -513,7 +517,7 @@ public final class Tensor {
     /** Sum of all elements, as a scalar. */
     public Tensor sum() {
         double acc = 0;
-        double[] d = data.data;
+        double[] d = data().data;
         for (int i = 0, n = size(); i < n; i++) acc += d[i];
         return scalar(acc);
     }
@@ -523,7 +527,7 @@ public final class Tensor {
         int ax = Shapes.axis("sum", axis, shape.length);
         int[] out = Shapes.reduce(shape, ax, keepDims);
         double[] v = buffer(out);
-        Kernels.sumAxis(data.data, outer(ax), shape[ax], inner(ax), v);
+        Kernels.sumAxis(data().data, outer(ax), shape[ax], inner(ax), v);
         return owning(out, v);
     }
 
@@ -555,7 +559,7 @@ public final class Tensor {
     public Tensor max() {
         if (size() == 0) throw new IllegalStateException("max: empty tensor of shape " + Shapes.format(shape));
         double[] out = new double[1];
-        Kernels.maxAxis(data.data, 1, size(), 1, out, null);
+        Kernels.maxAxis(data().data, 1, size(), 1, out, null);
         return scalar(out[0]);
     }
 
@@ -565,7 +569,7 @@ public final class Tensor {
         if (shape[ax] == 0) throw new IllegalStateException("max: axis " + ax + " of " + Shapes.format(shape) + " is empty");
         int[] out = Shapes.reduce(shape, ax, keepDims);
         double[] v = buffer(out);
-        Kernels.maxAxis(data.data, outer(ax), shape[ax], inner(ax), v, null);
+        Kernels.maxAxis(data().data, outer(ax), shape[ax], inner(ax), v, null);
         return owning(out, v);
     }
 
@@ -576,7 +580,7 @@ public final class Tensor {
         int[] out = Shapes.reduce(shape, ax, false);
         int n = Shapes.size(out);
         int[] arg = new int[n];
-        Kernels.maxAxis(data.data, outer(ax), shape[ax], inner(ax), new double[Math.max(1, n)], arg);
+        Kernels.maxAxis(data().data, outer(ax), shape[ax], inner(ax), new double[Math.max(1, n)], arg);
         double[] v = buffer(out);
         for (int i = 0; i < n; i++) v[i] = arg[i];
         return owning(out, v);
@@ -592,7 +596,7 @@ public final class Tensor {
         int mid = shape[ax];
         int inner = inner(ax);
         int[] arg = new int[outer * inner];
-        Kernels.maxAxis(data.data, outer, mid, inner, new double[Math.max(1, outer * inner)], arg);
+        Kernels.maxAxis(data().data, outer, mid, inner, new double[Math.max(1, outer * inner)], arg);
         double[] v = buffer(shape);
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) v[(o * mid + arg[o * inner + i]) * inner + i] = 1.0;
@@ -627,7 +631,7 @@ public final class Tensor {
                 throw new IndexOutOfBoundsException("takeRows: index " + r + " at position " + i
                         + " out of range [0, " + shape[0] + ")");
             }
-            System.arraycopy(data.data, r * rowSize, v, i * rowSize, rowSize);
+            System.arraycopy(data().data, r * rowSize, v, i * rowSize, rowSize);
         }
         return owning(out, v);
     }
@@ -642,7 +646,7 @@ public final class Tensor {
         int[] out = shape.clone();
         out[0] = to - from;
         double[] v = buffer(out);
-        System.arraycopy(data.data, from * rowSize, v, 0, (to - from) * rowSize);
+        System.arraycopy(data().data, from * rowSize, v, 0, (to - from) * rowSize);
         return owning(out, v);
     }
 
@@ -658,7 +662,7 @@ public final class Tensor {
                 throw new IndexOutOfBoundsException("gatherPerRow: index " + columns[i] + " at row " + i
                         + " out of range [0, " + shape[1] + ")");
             }
-            v[i] = data.data[i * shape[1] + columns[i]];
+            v[i] = data().data[i * shape[1] + columns[i]];
         }
         return owning(new int[] {columns.length}, v);
     }
@@ -671,8 +675,8 @@ public final class Tensor {
      */
     public boolean allClose(Tensor other, Tolerance tolerance) {
         if (!Arrays.equals(shape, other.shape)) return false;
-        double[] a = data.data;
-        double[] b = other.data.data;
+        double[] a = data().data;
+        double[] b = other.data().data;
         for (int i = 0, n = size(); i < n; i++) {
             if (!tolerance.accepts(a[i], b[i]) && a[i] != b[i]) return false;
         }
@@ -682,10 +686,12 @@ public final class Tensor {
     /** Exact equality of shape and every element ({@link Double#equals} semantics: NaN equals NaN). */
     @Override
     public boolean equals(Object o) {
+        double[] a = data().data;
         if (this == o) return true;
         if (!(o instanceof Tensor t) || !Arrays.equals(shape, t.shape)) return false;
+        double[] b = t.data().data;
         for (int i = 0, n = size(); i < n; i++) {
-            if (Double.doubleToLongBits(data.data[i]) != Double.doubleToLongBits(t.data.data[i])) return false;
+            if (Double.doubleToLongBits(a[i]) != Double.doubleToLongBits(b[i])) return false;
         }
         return true;
     }
@@ -693,13 +699,16 @@ public final class Tensor {
     @Override
     public int hashCode() {
         int h = Arrays.hashCode(shape);
-        for (int i = 0, n = Math.min(size(), 64); i < n; i++) h = 31 * h + Double.hashCode(data.data[i]);
+        double[] d = data().data;
+        for (int i = 0, n = Math.min(size(), 64); i < n; i++) h = 31 * h + Double.hashCode(d[i]);
         return h;
     }
 
     /** NumPy-like text: nested brackets, and {@code ...} in place of the middle of long dimensions. */
     @Override
     public String toString() {
-        return TensorFormat.format(data.data, shape);
+        // NOTE: a description, not a read: a debugger or log line must not throw, and it shows no numbers
+        if (isReclaimed()) return "Tensor" + Shapes.format(shape) + "[reclaimed: " + madeBy + "]";
+        return TensorFormat.format(data().data, shape);
     }
 }

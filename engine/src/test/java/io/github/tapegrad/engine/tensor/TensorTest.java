@@ -120,20 +120,23 @@ class TensorTest {
     }
 
     @Test
-    void matmulIntoWritesTheSameValuesIntoTheBuffer() {
+    void matmulReadsTransposesInPlaceAndNamesAMismatch() {
         Tensor a = Tensor.uniform(1, -1, 1, 7, 5);
         Tensor b = Tensor.uniform(2, -1, 1, 7, 3);
-        DMatrixRMaj into = new DMatrixRMaj(1, 1);
-        Tensor product = a.matmulInto(b, true, false, into);
-        assertEquals(a.matmul(b, true, false), product);
-        assertTrue(product.matrixView() == into, "a tensor over the buffer, not a copy");
-        assertEquals(5, into.numRows);
-        assertEquals(3, into.numCols);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> a.matmulInto(b, true, false, b.matrixView()));
-        assertTrue(e.getMessage().contains("storage of an operand"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> a.matmulInto(b, false, false, new DMatrixRMaj(1, 1)));
+        assertEquals(a.transpose().matmul(b), a.matmul(b, true, false));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> a.matmul(b, false, false));
         assertEquals("matmul: cannot multiply (7x5) by (7x3)", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> a.matmul(Tensor.vector(1, 2)));
+        assertTrue(e.getMessage().startsWith("matmul: needs two rank-2 tensors"), e.getMessage());
+    }
+
+    @Test
+    void aCopyIsEqualAndOwnsItsStorage() {
+        Tensor a = Tensor.uniform(3, -1, 1, 2, 3, 4);
+        Tensor c = a.copy();
+        assertEquals(a, c);
+        assertArrayEquals(a.shape(), c.shape());
+        assertTrue(RawStorage.read(a).data != RawStorage.read(c).data, "a copy has storage of its own");
     }
 
     @Test

@@ -2,23 +2,33 @@ package io.github.tapegrad.nn.tape;
 
 import io.github.tapegrad.engine.autodiff.CustomOp;
 import io.github.tapegrad.engine.autodiff.Var;
+import io.github.tapegrad.engine.tensor.Arena;
+import io.github.tapegrad.engine.tensor.RawStorage;
 import io.github.tapegrad.engine.tensor.Tensor;
 import io.github.tapegrad.nn.AddLayer;
+import io.github.tapegrad.nn.Affine;
 import io.github.tapegrad.nn.BatchNormalization;
 import io.github.tapegrad.nn.Dropout;
-import io.github.tapegrad.nn.Affine;
 import io.github.tapegrad.nn.InputGradients;
+import io.github.tapegrad.nn.Layer;
 import io.github.tapegrad.nn.MulLayer;
 import io.github.tapegrad.nn.Relu;
 import io.github.tapegrad.nn.Sigmoid;
 import io.github.tapegrad.nn.SoftmaxWithLoss;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
 import org.ejml.data.DMatrixRMaj;
 
 /**
  * The chapter's layers as single custom operations on the tape whose gradient rule is the layer's own
- * hand-written backward: a network on the tape can use the fast hand-written passes. Each application creates
- * a fresh layer, so its saved values belong to that application alone. These ops have no recordable rule:
- * differentiable (higher-order) gradients through them fail clearly — use {@link LayerFunctions} for those.
+ * hand-written backward: a network on the tape can use the fast hand-written passes. These ops have no recordable
+ * rule: differentiable (higher-order) gradients through them fail clearly — use {@link LayerFunctions} for those.
+ *
+ * <p><b>Memory.</b> Relu, Sigmoid, Affine, BatchNormalization and SoftmaxWithLoss take their layers and their
+ * gradients' storage from the tape's {@link Arena}: the k-th such op of a step reuses the layer of the k-th op of the
+ * previous step, so a training loop that rewinds its tape between steps allocates no array storage. Their values live
+ * until the tape is rewound; reading one after that throws. MulLayer, AddLayer and Dropout make fresh layers.
  */
 public final class FusedLayers {
     private FusedLayers() {}
@@ -45,90 +55,89 @@ public final class FusedLayers {
 
     private static final CustomOp SIGMOID = elementwise("Sigmoid", Sigmoid::new);
 
-    /**
-     * A single-input, shape-preserving layer as an op. NOTE: the forward buffer belongs to this application's own
-     * layer, which runs forward no more (or not before its workspace is rewound, see {@link FusedWorkspace}), so it is
-     * handed to the output tensor without a copy; each backward call writes into a fresh buffer (a tape may ask for
-     * gradients more than once), also handed over without a copy.
-     */
-    private static CustomOp elementwise(String name, java.util.function.Supplier<io.github.tapegrad.nn.Layer> make) {
-        return elementwise(name, make, null);
-    }
-
-    /** {@link #elementwise(String, java.util.function.Supplier)} with the layer taken from a workspace, or made when null. */
-    private static CustomOp elementwise(String name, java.util.function.Supplier<io.github.tapegrad.nn.Layer> make,
-            FusedWorkspace workspace) {
-        return CustomOp.of(name, in -> {
-            FusedWorkspace.Slot slot = workspace == null ? null : workspace.take(name, make::get);
-            Object owner = slot == null ? null : slot.owner;
-            io.github.tapegrad.nn.Layer layer = slot == null ? make.get() : (io.github.tapegrad.nn.Layer) slot.layer;
+    /** A single-input, shape-preserving layer as an op, its layer reused from the arena by position. */
+    private static CustomOp elementwise(String name, Supplier<Layer> make) {
+        return CustomOp.withArena(name, (in, arena) -> {
+            Layer layer = arena.reuse(name, make);
             int[] shape = in[0].shape();
-            Tensor out = Tensor.wrap(layer.forward(in[0].matrixView())).reshape(shape);
+            // NOTE: the output is the layer's own buffer: this application is the only one to run it forward this step
+            Tensor out = arena.tensor(layer.forward(RawStorage.read(in[0])), name, shape);
             return new CustomOp.Result(out, (g, needs) -> {
-                if (slot != null) slot.checkOwner(owner, name);
-                return new Tensor[] {Tensor.wrap(layer.backward(g.matrixView(), new DMatrixRMaj(1, 1))).reshape(shape)};
+                DMatrixRMaj gm = RawStorage.read(g);
+                DMatrixRMaj dx = layer.backward(gm, arena.matrix(gm.numRows, gm.numCols));
+                return new Tensor[] {arena.tensor(dx, name + " backward", shape)};
             });
         });
     }
 
-    private static final CustomOp AFFINE = affine(null);
+    private static final CustomOp AFFINE = CustomOp.withArena("Affine", FusedLayers::applyAffine);
 
-    /** The Affine op, its layer taken from a workspace, or made for each application when null. */
-    private static CustomOp affine(FusedWorkspace workspace) {
-        return CustomOp.of("Affine", in -> applyAffine(in, workspace));
-    }
-
-    private static CustomOp.Result applyAffine(Tensor[] in, FusedWorkspace workspace) {
-        if (in[1].rank() != 2) throw new IllegalArgumentException("Affine: W must be rank 2, got " + java.util.Arrays.toString(in[1].shape()));
-        // the layer reads W, b and x in place: tensors are immutable, and this layer never updates its parameters
-        DMatrixRMaj w = in[1].matrixView();
-        DMatrixRMaj bias = in[2].matrixView();
-        FusedWorkspace.Slot slot = workspace == null ? null
-                : workspace.take(java.util.List.of("Affine", FusedWorkspace.identity(w), FusedWorkspace.identity(bias)),
-                () -> new Affine("Affine", w, bias));
-        Object owner = slot == null ? null : slot.owner;
-        Affine layer = slot == null ? new Affine("Affine", w, bias) : (Affine) slot.layer;
+    private static CustomOp.Result applyAffine(Tensor[] in, Arena arena) {
+        if (in[1].rank() != 2) throw new IllegalArgumentException("Affine: W must be rank 2, got " + Arrays.toString(in[1].shape()));
+        // the layer reads W, b and x in place: they do not change within the step, and this layer never updates them
+        DMatrixRMaj w = RawStorage.read(in[1]);
+        DMatrixRMaj bias = RawStorage.read(in[2]);
+        // an Affine layer holds W and b by reference, so it is reused only for the same matrices (a borrowed parameter)
+        Affine layer = arena.reuse(List.of("Affine", new Identity(w), new Identity(bias)), () -> new Affine("Affine", w, bias));
         int[] xShape = in[0].shape();
-        Tensor out = Tensor.wrap(layer.forward(in[0].rank() > 2 ? in[0].reshape(xShape[0], -1).matrixView() : in[0].matrixView()));
+        DMatrixRMaj x = RawStorage.read(in[0].rank() > 2 ? in[0].reshape(xShape[0], -1) : in[0]);
+        DMatrixRMaj out = layer.forward(x);
+        int[] wShape = in[1].shape();
         int[] bShape = in[2].shape();
-        return new CustomOp.Result(out, new CustomOp.Backward() {
-            @Override
-            public Tensor[] vjp(Tensor g, boolean[] needs) {
-                return vjp(g, needs, new DMatrixRMaj[3]);
-            }
-
-            /** Writes dx, dW and db into the caller's buffers where there are some, else into fresh ones. */
-            @Override
-            public Tensor[] vjp(Tensor g, boolean[] needs, DMatrixRMaj[] into) {
-                if (slot != null) slot.checkOwner(owner, "Affine");
-                DMatrixRMaj gm = g.matrixView();
-                // an input gradient nobody wants (the first layer's) is skipped: no dout·Wᵀ
-                Tensor dx = needs[0] ? Tensor.wrap(layer.backwardInput(gm, orFresh(into[0]))).reshape(xShape) : null;
-                // the buffers are handed to the result tensors without a copy
-                DMatrixRMaj dW = orFresh(into[1]);
-                DMatrixRMaj db = orFresh(into[2]);
+        return new CustomOp.Result(arena.tensor(out, "Affine", out.numRows, out.numCols), (g, needs) -> {
+            DMatrixRMaj gm = RawStorage.read(g);
+            Tensor[] grads = new Tensor[3];
+            // an input gradient nobody wants (the first layer's) is skipped: no dout·Wᵀ
+            if (needs[0]) grads[0] = arena.tensor(layer.backwardInput(gm, arena.matrix(x.numRows, x.numCols)), "Affine backward (dx)", xShape);
+            if (needs[1] || needs[2]) {
+                DMatrixRMaj dW = arena.matrix(w.numRows, w.numCols);
+                DMatrixRMaj db = arena.matrix(1, w.numCols);
                 layer.backwardParameters(gm, dW, db);
-                return new Tensor[] {dx, Tensor.wrap(dW), Tensor.wrap(db).reshape(bShape)};
+                grads[1] = arena.tensor(dW, "Affine backward (dW)", wShape);
+                grads[2] = arena.tensor(db, "Affine backward (db)", bShape);
             }
+            return grads;
         });
     }
 
-    private static DMatrixRMaj orFresh(DMatrixRMaj buffer) {
-        return buffer != null ? buffer : new DMatrixRMaj(1, 1);
+    /** A key part that compares a matrix by identity. */
+    private record Identity(DMatrixRMaj matrix) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Identity other && other.matrix == matrix;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(matrix);
+        }
     }
 
-    private static final CustomOp BATCH_NORM = CustomOp.of("BatchNormalization", in -> {
-        if (in[0].rank() != 2) throw new IllegalArgumentException("BatchNormalization: x must be rank 2, got " + java.util.Arrays.toString(in[0].shape()));
-        // a fresh layer in training mode; its running statistics are not used
-        BatchNormalization layer = new BatchNormalization("BatchNormalization", in[1].matrixView(), in[2].matrixView(), 0.9);
-        Tensor out = Tensor.wrap(layer.forward(in[0].matrixView()));
+    private static final CustomOp BATCH_NORM = CustomOp.withArena("BatchNormalization", (in, arena) -> {
+        if (in[0].rank() != 2) throw new IllegalArgumentException("BatchNormalization: x must be rank 2, got " + Arrays.toString(in[0].shape()));
+        DMatrixRMaj gamma = RawStorage.read(in[1]);
+        DMatrixRMaj beta = RawStorage.read(in[2]);
+        // a layer in training mode over this γ and β; its running statistics are not used
+        BatchNormalization layer = arena.reuse(List.of("BatchNormalization", new Identity(gamma), new Identity(beta)),
+                () -> new BatchNormalization("BatchNormalization", gamma, beta, 0.9));
+        DMatrixRMaj out = layer.forward(RawStorage.read(in[0]));
+        int[] xShape = in[0].shape();
         int[] gShape = in[1].shape();
         int[] bShape = in[2].shape();
-        return new CustomOp.Result(out, (g, needs) -> {
-            Tensor dx = Tensor.fromMatrix(layer.backward(g.matrixView()));
-            return new Tensor[] {dx, Tensor.fromMatrix(layer.dgamma()).reshape(gShape), Tensor.fromMatrix(layer.dbeta()).reshape(bShape)};
+        return new CustomOp.Result(arena.tensor(out, "BatchNormalization", xShape), (g, needs) -> {
+            // NOTE: copied out of the layer's buffers, which a second gradient request of this step would overwrite
+            DMatrixRMaj dx = copy(arena, layer.backward(RawStorage.read(g)));
+            return new Tensor[] {arena.tensor(dx, "BatchNormalization backward (dx)", xShape),
+                    arena.tensor(copy(arena, layer.dgamma()), "BatchNormalization backward (dgamma)", gShape),
+                    arena.tensor(copy(arena, layer.dbeta()), "BatchNormalization backward (dbeta)", bShape)};
         });
     });
+
+    private static DMatrixRMaj copy(Arena arena, DMatrixRMaj m) {
+        DMatrixRMaj c = arena.matrix(m.numRows, m.numCols);
+        System.arraycopy(m.data, 0, c.data, 0, m.numRows * m.numCols);
+        return c;
+    }
 
     /** BatchNormalization (training mode) on the tape: x (N×D), γ and β of shape (D) or (1×D). */
     public static Var batchNorm(Var x, Var gamma, Var beta) {
@@ -137,7 +146,11 @@ public final class FusedLayers {
 
     /** Dropout (training mode) on the tape, its mask drawn by a fresh layer from {@code new Random(seed)}. */
     public static Var dropout(Var x, double ratio, long seed) {
-        return x.tape().apply(elementwise("Dropout", () -> new Dropout("Dropout", ratio, new java.util.Random(seed))), x);
+        return x.tape().apply(CustomOp.of("Dropout", in -> {
+            Dropout layer = new Dropout("Dropout", ratio, new java.util.Random(seed));
+            Tensor out = layer.forward(in[0]);
+            return new CustomOp.Result(out, (g, needs) -> new Tensor[] {layer.backward(g)});
+        }), x);
     }
 
     /** MulLayer on the tape. */
@@ -155,11 +168,6 @@ public final class FusedLayers {
         return x.tape().apply(RELU, x);
     }
 
-    /** Relu on the tape, its output in a {@link FusedWorkspace} layer's buffer (a fresh layer's when null). */
-    public static Var relu(Var x, FusedWorkspace workspace) {
-        return workspace == null ? relu(x) : x.tape().apply(elementwise("Relu", Relu::new, workspace), x);
-    }
-
     /** Sigmoid on the tape. */
     public static Var sigmoid(Var x) {
         return x.tape().apply(SIGMOID, x);
@@ -170,30 +178,29 @@ public final class FusedLayers {
         return x.tape().apply(AFFINE, x, w, b);
     }
 
-    /** Affine on the tape, its output in a {@link FusedWorkspace} layer's buffer (a fresh layer's when null). */
-    public static Var affine(Var x, Var w, Var b, FusedWorkspace workspace) {
-        return workspace == null ? affine(x, w, b) : x.tape().apply(affine(workspace), x, w, b);
-    }
-
     /** SoftmaxWithLoss on the tape with class-index labels; the result is the scalar mean loss. */
     public static Var softmaxWithLoss(Var x, int[] labels) {
-        int[] t = labels.clone();
-        return softmaxWithLoss(x, (layer, scores) -> layer.forward(scores, t));
+        // NOTE: the layer copies the labels during forward, so the caller may reuse its array afterwards
+        return x.tape().apply(CustomOp.withArena("SoftmaxWithLoss", (in, arena) ->
+                softmaxWithLoss(in[0], arena, layer -> layer.forward(in[0], labels))), x);
     }
 
     /** SoftmaxWithLoss on the tape with one-hot target rows; the result is the scalar mean loss. */
     public static Var softmaxWithLoss(Var x, Tensor oneHot) {
-        return softmaxWithLoss(x, (layer, scores) -> layer.forward(scores, oneHot));
+        return x.tape().apply(CustomOp.withArena("SoftmaxWithLoss", (in, arena) ->
+                softmaxWithLoss(in[0], arena, layer -> layer.forward(in[0], oneHot))), x);
     }
 
-    /** The loss op, given how a fresh layer's forward reads the targets. */
-    private static Var softmaxWithLoss(Var x, java.util.function.ToDoubleBiFunction<SoftmaxWithLoss, Tensor> forward) {
-        return x.tape().apply(CustomOp.of("SoftmaxWithLoss", in -> {
-            SoftmaxWithLoss layer = new SoftmaxWithLoss();
-            double loss = forward.applyAsDouble(layer, in[0]);
-            int[] shape = in[0].shape();
-            return new CustomOp.Result(Tensor.scalar(loss),
-                    (g, needs) -> new Tensor[] {layer.backwardTensor(g.item()).reshape(shape)});
-        }), x);
+    /** The loss op, given how the layer's forward reads the targets. */
+    private static CustomOp.Result softmaxWithLoss(Tensor scores, Arena arena,
+                                                   java.util.function.ToDoubleFunction<SoftmaxWithLoss> forward) {
+        SoftmaxWithLoss layer = arena.reuse("SoftmaxWithLoss", SoftmaxWithLoss::new);
+        DMatrixRMaj loss = arena.matrix(1, 1);
+        loss.data[0] = forward.applyAsDouble(layer);
+        int[] shape = scores.shape();
+        return new CustomOp.Result(arena.tensor(loss, "SoftmaxWithLoss", new int[0]), (g, needs) -> {
+            DMatrixRMaj dx = layer.backward(g.item(), arena.matrix(1, 1));
+            return new Tensor[] {arena.tensor(dx, "SoftmaxWithLoss backward", shape)};
+        });
     }
 }

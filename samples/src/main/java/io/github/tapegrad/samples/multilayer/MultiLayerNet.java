@@ -162,7 +162,7 @@ public final class MultiLayerNet {
         double loss = last.forward(forward(x), t) + weightDecayLoss();
         DMatrixRMaj dout = last.backward(1.0);
         for (int i = layers.length - 1; i >= 1; i--) dout = layers[i].backward(dout);
-        affines.get(0).backwardParameters(dout);
+        affines.get(0).backwardParameters(dout, affines.get(0).dW(), affines.get(0).db());
         if (config.weightDecay() > 0) {
             for (Affine a : affines) {
                 double[] dw = a.dW().data;

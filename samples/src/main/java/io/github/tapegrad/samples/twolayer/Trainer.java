@@ -3,7 +3,7 @@ package io.github.tapegrad.samples.twolayer;
 import io.github.tapegrad.engine.tensor.Tensor;
 import io.github.tapegrad.nn.optim.Optimizer;
 import io.github.tapegrad.nn.optim.Sgd;
-import io.github.tapegrad.nn.tape.FusedWorkspace;
+import io.github.tapegrad.engine.autodiff.Tape;
 import io.github.tapegrad.samples.mnist.MnistData;
 import java.util.ArrayList;
 import java.util.List;
@@ -118,10 +118,10 @@ public final class Trainer {
 
     /**
      * Training steps of the given engine for {@code net}: gradient, then SGD with {@code learningRate}; each returns the
-     * loss of its forward pass. The tape engines record the network on a fresh tape each step and have its gradients
-     * written into the network's own gradient buffers ({@link TwoLayerNetOnTape#gradientInto}); the fused one keeps its
-     * layers in a {@link FusedWorkspace} of its own from step to step, as the hand-written network keeps its
-     * buffers. Not for concurrent use.
+     * loss of its forward pass. The tape engines record the network on a tape of their own each step, have its
+     * gradients copied into the network's gradient buffers ({@link TwoLayerNetOnTape#gradientInto}), and rewind the
+     * tape, so that the next step reuses its memory as the hand-written network reuses its buffers.
+     * Not for concurrent use.
      */
     public static Step steps(TrainConfig.Engine engine, TwoLayerNet net, double learningRate) {
         return steps(engine, net, new Sgd(learningRate));
@@ -137,21 +137,17 @@ public final class Trainer {
                 net.update(optimizer);
                 return loss;
             };
-            case TAPE_FUSED -> {
-                FusedWorkspace workspace = new FusedWorkspace();
-                yield (x, labels) -> {
-                    double loss = TwoLayerNetOnTape.gradientInto(net.params(), x, labels, TwoLayerNetOnTape.Form.FUSED, buffers,
-                            workspace);
-                    net.update(optimizer);
-                    return loss;
-                };
-            }
-            case TAPE_COMPOSITE -> (x, labels) -> {
-                double loss = TwoLayerNetOnTape.gradientInto(net.params(), x, labels, TwoLayerNetOnTape.Form.COMPOSITE, buffers,
-                        null);
-                net.update(optimizer);
-                return loss;
-            };
+            case TAPE_FUSED -> tapeSteps(TwoLayerNetOnTape.Form.FUSED, net, buffers, optimizer);
+            case TAPE_COMPOSITE -> tapeSteps(TwoLayerNetOnTape.Form.COMPOSITE, net, buffers, optimizer);
+        };
+    }
+
+    private static Step tapeSteps(TwoLayerNetOnTape.Form form, TwoLayerNet net, Parameters buffers, Optimizer optimizer) {
+        Tape tape = new Tape();
+        return (x, labels) -> {
+            double loss = TwoLayerNetOnTape.gradientInto(tape, net.params(), x, labels, form, buffers);
+            net.update(optimizer);
+            return loss;
         };
     }
 }

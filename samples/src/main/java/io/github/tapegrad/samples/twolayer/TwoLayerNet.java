@@ -102,7 +102,7 @@ public final class TwoLayerNet {
         DMatrixRMaj dout = lastLayer.backward(1.0);
         dout = affine2.backward(dout);
         dout = relu1.backward(dout);
-        affine1.backwardParameters(dout);
+        affine1.backwardParameters(dout, affine1.dW(), affine1.db());
         return loss;
     }
 

@@ -136,7 +136,7 @@ class MultiLayerNetTest {
             List<Param> fromTape = new ArrayList<>();
             for (int k = 0; k < viaTape.params().size(); k++) {
                 Param p = viaTape.params().get(k);
-                fromTape.add(new Param(p.name(), p.value(), r.grads().get(k).matrixView()));
+                fromTape.add(new Param(p.name(), p.value(), r.grads().get(k).toMatrix()));
             }
             b.step(fromTape);
         }

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.tapegrad.engine.check.InputReport;
 import io.github.tapegrad.engine.tensor.Tensor;
-import io.github.tapegrad.nn.tape.FusedWorkspace;
+import io.github.tapegrad.engine.autodiff.Tape;
 import io.github.tapegrad.samples.mnist.MnistData;
 import io.github.tapegrad.samples.mnist.MnistSource;
 import java.io.ByteArrayInputStream;
@@ -44,13 +44,13 @@ class TwoLayerNetTest {
         Parameters composite = TwoLayerNetOnTape.gradient(net.params(), x, labels, TwoLayerNetOnTape.Form.COMPOSITE).grads();
         Parameters fused = TwoLayerNetOnTape.gradient(net.params(), x, labels, TwoLayerNetOnTape.Form.FUSED).grads();
         Parameters numerical = net.numericalGradient(x, labels);
-        // the fused form twice with a workspace: the second call reuses the layers of the first
-        FusedWorkspace workspace = new FusedWorkspace();
-        for (int run = 0; run < 4; run++) {
-            TwoLayerNetOnTape.Form form = run == 0 ? TwoLayerNetOnTape.Form.COMPOSITE : TwoLayerNetOnTape.Form.FUSED;
+        // each form on a tape kept from step to step: the later steps reuse the memory of the first
+        Tape[] tapes = {new Tape(), new Tape()};
+        for (int run = 0; run < 6; run++) {
+            TwoLayerNetOnTape.Form form = run % 2 == 0 ? TwoLayerNetOnTape.Form.COMPOSITE : TwoLayerNetOnTape.Form.FUSED;
             Parameters fresh = form == TwoLayerNetOnTape.Form.FUSED ? fused : composite;
             Parameters into = new Parameters(new DMatrixRMaj(6, 5), new DMatrixRMaj(1, 5), new DMatrixRMaj(5, 4), new DMatrixRMaj(1, 4));
-            double loss = TwoLayerNetOnTape.gradientInto(net.params(), x, labels, form, into, run < 2 ? null : workspace);
+            double loss = TwoLayerNetOnTape.gradientInto(tapes[run % 2], net.params(), x, labels, form, into);
             assertEquals(net.loss(x, labels), loss, form == TwoLayerNetOnTape.Form.FUSED ? 0.0 : 1e-12,
                     form + ": the tape's loss is the network's");
             for (int k = 0; k < 4; k++) {

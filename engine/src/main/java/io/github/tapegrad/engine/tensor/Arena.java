@@ -1,0 +1,137 @@
+package io.github.tapegrad.engine.tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * The one place where tapegrad reuses memory: a step's storage, handed out in order and reclaimed as a whole.
+ *
+ * <p>A tape owns an arena. Within one step (between two {@link #reclaim()}s, which {@code Tape.rewind()} calls) the
+ * k-th request gets the k-th buffer, made on first use and reused by the k-th request of every later step, so a
+ * training loop that records the same graph each step allocates no array storage once the first step has run.
+ *
+ * <p>Tensors made here ({@link #tensor}, {@link #borrow}) belong to the step: after {@link #reclaim()} every read of
+ * them throws {@link ReclaimedValueException} naming the op that made them. A value is therefore either the numbers it
+ * was made with or an error, never another step's numbers. {@link Tensor#copy()} keeps one beyond its step.
+ *
+ * <p>Not thread-safe: one thread records and rewinds a tape.
+ */
+public final class Arena {
+    private final List<DMatrixRMaj> matrices = new ArrayList<>();
+    private final List<Object> keys = new ArrayList<>();
+    private final List<Object> objects = new ArrayList<>();
+    private int nextMatrix;
+    private int nextObject;
+    private int step;
+    private String reclaimedBy = "rewind";
+
+    /**
+     * The step's next matrix, reshaped to rows × cols (its array reused when large enough). Its contents are
+     * unspecified: the caller overwrites it, then turns it into a value with {@link #tensor}.
+     */
+    public DMatrixRMaj matrix(int rows, int cols) {
+        DMatrixRMaj m;
+        if (nextMatrix < matrices.size()) {
+            m = matrices.get(nextMatrix);
+            m.reshape(rows, cols, false);
+        } else {
+            m = new DMatrixRMaj(rows, cols);
+            matrices.add(m);
+        }
+        nextMatrix++;
+        return m;
+    }
+
+    /**
+     * The step's next reusable object: the one made at this position in the previous step if it was made for an equal
+     * {@code key}, else a new one from {@code make}. For objects that keep buffers of their own, such as a layer whose
+     * output and saved values an op turns into tensors with {@link #tensor}.
+     */
+    public <T> T reuse(Object key, Supplier<T> make) {
+        Object found = null;
+        if (nextObject < objects.size() && keys.get(nextObject).equals(key)) {
+            found = objects.get(nextObject);
+        } else {
+            found = make.get();
+            if (nextObject < objects.size()) {
+                keys.set(nextObject, key);
+                objects.set(nextObject, found);
+            } else {
+                keys.add(key);
+                objects.add(found);
+            }
+        }
+        nextObject++;
+        @SuppressWarnings("unchecked")
+        T t = (T) found;
+        return t;
+    }
+
+    /**
+     * A value over memory of this step (a {@link #matrix} or a buffer of a {@link #reuse}d object), without copying.
+     * The caller must not write to {@code m} again within this step.
+     *
+     * @param madeBy the op that made the value, named when a read after reclaim throws
+     * @param shape  the value's shape; {@code m} is read as its row-major storage
+     * @throws IllegalArgumentException when the shape's size differs from the matrix's
+     */
+    public Tensor tensor(DMatrixRMaj m, String madeBy, int... shape) {
+        int[] s = Shapes.checked(shape);
+        if (Shapes.size(s) != m.numRows * m.numCols) {
+            throw new IllegalArgumentException(madeBy + ": shape " + Shapes.format(s) + " does not fit a (" + m.numRows
+                    + "x" + m.numCols + ") matrix");
+        }
+        DMatrixRMaj view = m;
+        if (m.numRows != Shapes.matrixRows(s) || m.numCols != Shapes.matrixCols(s)) {
+            // NOTE: a header over the same array in the tensor's own matrix shape; the header is small, the data shared
+            view = new DMatrixRMaj(0, 0);
+            view.data = m.data;
+            view.numRows = Shapes.matrixRows(s);
+            view.numCols = Shapes.matrixCols(s);
+        }
+        return new Tensor(s, view, this, step, madeBy);
+    }
+
+    /**
+     * A rank-2 value over the caller's matrix for this step only, without copying: for inputs that the caller
+     * changes between steps (a batch buffer, parameters an optimizer updates). The caller must not modify {@code m}
+     * until this arena is reclaimed; after that, reads of the value throw.
+     */
+    public Tensor borrow(DMatrixRMaj m, String name) {
+        return tensor(m, "borrowed value '" + name + "'", m.numRows, m.numCols);
+    }
+
+    /** Ends the step: every value of it is reclaimed, and the next step's requests reuse its memory from the first. */
+    public void reclaim() {
+        reclaim("rewind");
+    }
+
+    /** {@link #reclaim()}, saying in later errors what reclaimed the memory (for example a tape's close). */
+    public void reclaim(String why) {
+        step++;
+        nextMatrix = 0;
+        nextObject = 0;
+        reclaimedBy = why;
+    }
+
+    /** Bytes of array storage this arena holds (for allocation reports). */
+    public long bytes() {
+        long b = 0;
+        for (DMatrixRMaj m : matrices) b += 8L * m.data.length;
+        return b;
+    }
+
+    boolean isLive(int step) {
+        return step == this.step;
+    }
+
+    void checkLive(int step, String madeBy) {
+        if (step != this.step) {
+            throw new ReclaimedValueException("the value made by " + madeBy + " was reclaimed by its tape's " + reclaimedBy
+                    + " (" + (this.step - step) + " step(s) ago): its memory now belongs to a later step. Read it before"
+                    + " rewinding, or keep it with Tensor.copy()");
+        }
+    }
+}

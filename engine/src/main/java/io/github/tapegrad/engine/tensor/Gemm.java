@@ -155,10 +155,12 @@ public final class Gemm {
             job.k = ka;
             job.sparseRows = !transA && !transB && VectorKernel.sparseRowsPay(a.data, m, ka, n, b.data);
             if (!job.sparseRows) job.pack();
+            Parallel.enterKernel();
             try {
                 if (work >= PARALLEL_MIN_WORK) Parallel.forRows(m, 6, job);
                 else job.run(0, m);
             } finally {
+                Parallel.leaveKernel();
                 job.a = job.b = job.c = null;
             }
             return;

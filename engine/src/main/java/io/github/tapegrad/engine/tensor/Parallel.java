@@ -12,13 +12,16 @@ import java.util.concurrent.locks.LockSupport;
  * thread that the threads take in turn, so a thread that the operating system (or the hypervisor) holds back
  * leaves its chunks to the others instead of making them wait; a worker that has not started by the time the
  * chunks are gone is called off. Only one split runs at a time: a caller that finds the workers busy (another
- * thread's split) does its whole range itself. Splits never change results: callers guarantee that each output
+ * thread's split), or other threads inside kernels of their own, does its whole range itself. Splits never change results: callers guarantee that each output
  * row is computed the same way whichever thread computes it.
+ *
+ * <p>Internal to the engine's kernels (not API): the workers start on the first split that needs them, never when
+ * the class loads, and are daemon threads that park after about 0.2 ms without work.
  */
-public final class Parallel {
+final class Parallel {
     /** Work to be done on rows [from, to). */
     @FunctionalInterface
-    public interface RangeTask {
+    interface RangeTask {
         /** Does the work for rows [from, to). */
         void run(int from, int to);
     }
@@ -27,10 +30,15 @@ public final class Parallel {
             Runtime.getRuntime().availableProcessors()));
     /** Chunks per thread: enough to even out a late thread, few enough that taking one costs nothing. */
     static final int CHUNKS_PER_THREAD = 4;
-    private static final Worker[] WORKERS = new Worker[THREADS - 1];
     private static final AtomicBoolean BUSY = new AtomicBoolean();
     /** About 0.2 ms of spinning: longer than the gap between the products of one training step. */
     private static final int SPINS = 20_000;
+
+    /**
+     * Threads inside a kernel right now. NOTE: when more than one is, the caller's own threads already keep the cores
+     * busy (a user running products on several threads), and workers joining in would only take turns with them.
+     */
+    private static final AtomicInteger IN_KERNEL = new AtomicInteger();
 
     /** The split in progress (guarded by {@link #BUSY}). */
     private static final AtomicInteger NEXT_CHUNK = new AtomicInteger();
@@ -39,17 +47,22 @@ public final class Parallel {
     private static int chunkRows;
     private static int chunks;
 
-    static {
-        for (int i = 0; i < WORKERS.length; i++) {
-            WORKERS[i] = new Worker("tapegrad-gemm-" + (i + 1));
-            WORKERS[i].start();
+    /** The worker threads, started when this holder class is first used: by the first split. */
+    private static final class Workers {
+        static final Worker[] ALL = new Worker[THREADS - 1];
+
+        static {
+            for (int i = 0; i < ALL.length; i++) {
+                ALL[i] = new Worker("tapegrad-gemm-" + (i + 1));
+                ALL[i].start();
+            }
         }
     }
 
     private Parallel() {}
 
     /** Number of threads a split uses, the caller included ({@code -Dtapegrad.threads=N}, default: the available cores). */
-    public static int threads() {
+    static int threads() {
         return THREADS;
     }
 
@@ -58,11 +71,11 @@ public final class Parallel {
      * the calling thread and the workers. Nested calls (from inside a task) and calls while another thread's split
      * is running do their whole range on the calling thread. A task's exception is rethrown.
      */
-    public static void forRows(int rows, int align, RangeTask task) {
+    static void forRows(int rows, int align, RangeTask task) {
         int step = Math.max(1, align);
         int units = (rows + step - 1) / step;
         int wanted = Math.min(units, THREADS * CHUNKS_PER_THREAD);
-        if (THREADS == 1 || units < 2 || !BUSY.compareAndSet(false, true)) {
+        if (THREADS == 1 || units < 2 || IN_KERNEL.get() > 1 || !BUSY.compareAndSet(false, true)) {
             task.run(0, rows);
             return;
         }
@@ -72,8 +85,9 @@ public final class Parallel {
             Parallel.chunkRows = (units + wanted - 1) / wanted * step;
             Parallel.chunks = (rows + chunkRows - 1) / chunkRows;
             NEXT_CHUNK.set(0);
-            int helpers = Math.min(WORKERS.length, chunks - 1);
-            for (int w = 0; w < helpers; w++) WORKERS[w].post();
+            Worker[] workers = Workers.ALL;
+            int helpers = Math.min(workers.length, chunks - 1);
+            for (int w = 0; w < helpers; w++) workers[w].post();
             Throwable failure = null;
             try {
                 runChunks();
@@ -82,7 +96,7 @@ public final class Parallel {
                 NEXT_CHUNK.set(Integer.MAX_VALUE / 2);    // the others stop after their current chunk
             }
             for (int w = 0; w < helpers; w++) {
-                Throwable t = WORKERS[w].finish();
+                Throwable t = workers[w].finish();
                 if (failure == null) failure = t;
             }
             if (failure instanceof RuntimeException e) throw e;
@@ -92,6 +106,16 @@ public final class Parallel {
             Parallel.task = null;
             BUSY.set(false);
         }
+    }
+
+    /** A kernel starts on the calling thread (pair with {@link #leaveKernel()} in a finally block). */
+    static void enterKernel() {
+        IN_KERNEL.incrementAndGet();
+    }
+
+    /** A kernel that {@link #enterKernel()} announced has ended. */
+    static void leaveKernel() {
+        IN_KERNEL.decrementAndGet();
     }
 
     /** Takes chunks of the current split until none is left. */

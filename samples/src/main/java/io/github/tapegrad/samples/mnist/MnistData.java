@@ -1,6 +1,5 @@
 package io.github.tapegrad.samples.mnist;
 
-import io.github.tapegrad.engine.tensor.Parallel;
 import io.github.tapegrad.engine.tensor.Tensor;
 import org.ejml.data.DMatrixRMaj;
 
@@ -64,43 +63,20 @@ public final class MnistData {
     }
 
     /**
-     * Copies the examples at {@code rows} into {@code x} (normalised) and their labels into {@code t}. Random rows miss
-     * the caches, so the copy is split over the cores; it allocates nothing.
+     * Copies the examples at {@code rows} into {@code x} (normalised) and their labels into {@code t}; it allocates
+     * nothing.
      *
      * @param x reshaped to rows.length × features. Modified.
      * @param t at least rows.length long. Modified.
      */
     public void gather(int[] rows, DMatrixRMaj x, int[] t) {
         x.reshape(rows.length, features);
-        Gather g = gather;
-        g.rows = rows;
-        g.out = x.data;
-        g.t = t;
-        try {
-            Parallel.forRows(rows.length, 1, g);
-        } finally {
-            g.rows = null;
-            g.out = null;
-            g.t = null;
-        }
-    }
-
-    /** The reusable task of {@link #gather}: one per data set, so that a batch allocates nothing. */
-    private final Gather gather = new Gather();
-
-    private final class Gather implements Parallel.RangeTask {
-        int[] rows;
-        double[] out;
-        int[] t;
-
-        @Override
-        public void run(int from, int to) {
-            for (int r = from; r < to; r++) {
-                int src = rows[r] * features;
-                int dst = r * features;
-                for (int p = 0; p < features; p++) out[dst + p] = SCALE[pixels[src + p] & 0xFF];
-                t[r] = labels[rows[r]];
-            }
+        double[] out = x.data;
+        for (int r = 0; r < rows.length; r++) {
+            int src = rows[r] * features;
+            int dst = r * features;
+            for (int p = 0; p < features; p++) out[dst + p] = SCALE[pixels[src + p] & 0xFF];
+            t[r] = labels[rows[r]];
         }
     }
 

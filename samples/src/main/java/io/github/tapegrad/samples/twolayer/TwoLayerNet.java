@@ -8,10 +8,8 @@ import io.github.tapegrad.nn.SoftmaxWithLoss;
 import io.github.tapegrad.nn.optim.Optimizer;
 import io.github.tapegrad.nn.optim.Param;
 import io.github.tapegrad.samples.mnist.MnistData;
-import io.github.tapegrad.engine.tensor.Parallel;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -55,7 +53,6 @@ public final class TwoLayerNet {
         this.layerArray = layers.toArray(new Layer[0]);
         this.grads = new Grads(affine1.dW(), affine1.db(), affine2.dW(), affine2.db());
         this.paramList = paramsWith(new Parameters(grads.dW1(), grads.db1(), grads.dW2(), grads.db2()));
-        this.evaluators = ThreadLocal.withInitial(() -> new Evaluator(new TwoLayerNet(params), new DMatrixRMaj(1, 1)));
     }
 
     /** The gradients of the last {@link #gradient} call; the same views every time. */
@@ -155,37 +152,37 @@ public final class TwoLayerNet {
     static final int BLOCK = 500;
 
     /**
-     * Accuracy over a whole data set, in blocks of {@value #BLOCK} rows split over the cores by the engine's
-     * {@link Parallel}. Each part has its own layers over the shared (read-only during the pass) parameters, and the
-     * products inside a part run on its own thread; the count is an exact integer, so the result does not depend on
-     * the split.
+     * Accuracy over a whole data set, in blocks of {@value #BLOCK} rows shared out over the cores by Java's common
+     * fork/join pool: each thread takes every k-th block with layers of its own over the shared (read-only during the
+     * pass) parameters. The count is an exact integer, so the result does not depend on the split.
      */
     public double accuracy(MnistData data) {
         int n = data.size();
         int blocks = (n + BLOCK - 1) / BLOCK;
-        AtomicInteger correct = new AtomicInteger();
-        Parallel.forRows(blocks, 1, (first, last) -> {
+        int parts = Math.min(blocks, Runtime.getRuntime().availableProcessors());
+        long correct = java.util.stream.IntStream.range(0, parts).parallel().mapToLong(part -> {
             Evaluator e = evaluators.get();
-            int count = 0;
-            for (int b = first; b < last; b++) {
+            long count = 0;
+            for (int b = part; b < blocks; b += parts) {
                 int from = b * BLOCK;
                 int to = Math.min(n, from + BLOCK);
                 data.range(from, to, e.x);
                 count += data.countCorrect(e.net.predict(e.x), from);
             }
-            correct.addAndGet(count);
-        });
-        return (double) correct.get() / n;
+            return count;
+        }).sum();
+        return (double) correct / n;
     }
 
-    /** A thread's layers over this network's parameters and its batch buffer, for {@link #accuracy(MnistData)}. */
+    /** A thread's layers over this network's parameters and its block buffer, for {@link #accuracy(MnistData)}. */
     private record Evaluator(TwoLayerNet net, DMatrixRMaj x) {}
 
     /**
-     * Per thread, kept from pass to pass: a block's buffers (3.1 MB for the batch alone) would otherwise be allocated
-     * anew by every chunk of every pass, about 1 GB over the book's run.
+     * Per thread, kept from pass to pass: an accuracy pass must not overwrite the training layers' buffers, and a
+     * block's buffers (3.1 MB for the batch alone) made anew for every pass would come to about 1 GB over the book's run.
      */
-    private final ThreadLocal<Evaluator> evaluators;
+    private final ThreadLocal<Evaluator> evaluators = ThreadLocal.withInitial(() -> new Evaluator(new TwoLayerNet(params()),
+            new DMatrixRMaj(1, 1)));
 
     private static int correct(DMatrixRMaj scores, int[] t) {
         int correct = 0;

@@ -1,11 +1,12 @@
 package io.github.tapegrad.samples;
 
+import io.github.tapegrad.samples.io.ModelFiles;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.tapegrad.samples.mnist.MnistSource;
-import io.github.tapegrad.samples.twolayer.Parameters;
+import io.github.tapegrad.samples.data.MnistSource;
+import io.github.tapegrad.samples.models.Parameters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,7 @@ class SeededRunWidthTest {
         Path data = Files.createDirectories(dir.resolve("data"));
         for (String f : new String[] {MnistSource.TRAIN_IMAGES, MnistSource.TRAIN_LABELS, MnistSource.TEST_IMAGES,
                 MnistSource.TEST_LABELS}) {
-            try (InputStream in = SeededRunWidthTest.class.getResourceAsStream("/io/github/tapegrad/samples/mnist/" + f + ".gz")) {
+            try (InputStream in = SeededRunWidthTest.class.getResourceAsStream("/io/github/tapegrad/samples/data/" + f + ".gz")) {
                 assertTrue(in != null, "bundled " + f + ".gz");
                 Files.copy(in, data.resolve(f + ".gz"));
             }
@@ -96,7 +97,7 @@ class SeededRunWidthTest {
 
     private static Parameters read(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            return Parameters.read(file.toString(), in);
+            return ModelFiles.readTwoLayerNet(file.toString(), in);
         }
     }
 

@@ -3,12 +3,14 @@ package io.github.tapegrad.samples.cli;
 import io.github.tapegrad.nn.optim.ElementwiseOptimizer;
 import io.github.tapegrad.nn.optim.Optimizer;
 import io.github.tapegrad.engine.tensor.Gemm;
-import io.github.tapegrad.samples.mnist.MnistData;
-import io.github.tapegrad.samples.mnist.MnistSource;
-import io.github.tapegrad.samples.twolayer.TrainConfig;
-import io.github.tapegrad.samples.twolayer.Trainer;
-import io.github.tapegrad.samples.twolayer.TwoLayerNet;
-import io.github.tapegrad.samples.twolayer.TwoLayerNetOnTape;
+import io.github.tapegrad.samples.data.MnistData;
+import io.github.tapegrad.samples.data.MnistSource;
+import io.github.tapegrad.samples.models.GradientEngine;
+import io.github.tapegrad.samples.models.Network;
+import io.github.tapegrad.samples.training.TrainConfig;
+import io.github.tapegrad.samples.training.Trainer;
+import io.github.tapegrad.samples.models.TwoLayerNet;
+import io.github.tapegrad.samples.models.TwoLayerNetOnTape;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -60,7 +62,7 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
         Batches batches = new Batches(train, 100, 1);
         Variant[] variants = Variant.values();
         // made once, so that the tape engines keep their tapes (and the fused one its arena) from round to round
-        Trainer.Step[] stepsOf = new Trainer.Step[variants.length];
+        Network.Step[] stepsOf = new Network.Step[variants.length];
         for (int v = 0; v < variants.length; v++) stepsOf[v] = variants[v].steps(net);
         // allocation first, in a process that has run only the hand-written path, as a training run does
         time(stepsOf[0], batches, 2000);
@@ -69,7 +71,7 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
         time(stepsOf[1], batches, 2000);
         long[] allocatedFused = allocatedBytes(() -> time(stepsOf[1], batches, steps));
         double[][] ms = new double[variants.length][rounds];
-        for (Trainer.Step s : stepsOf) time(s, batches, Math.max(steps, 200));   // warm-up: JIT and buffers
+        for (Network.Step s : stepsOf) time(s, batches, Math.max(steps, 200));   // warm-up: JIT and buffers
         for (int r = 0; r < rounds; r++) {
             for (int v = 0; v < variants.length; v++) ms[v][r] = time(stepsOf[v], batches, steps);
         }
@@ -112,24 +114,24 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
 
     /** What is timed: the training engines, and the fused tape with fresh gradients for comparison. */
     private enum Variant {
-        HAND(TrainConfig.Engine.HAND, "the hand-written layers, buffers reused"),
-        TAPE_FUSED(TrainConfig.Engine.TAPE_FUSED, "fused ops on a tape rewound each step (storage reused from its arena), gradients copied into the network's buffers"),
+        HAND(GradientEngine.HAND, "the hand-written layers, buffers reused"),
+        TAPE_FUSED(GradientEngine.TAPE_FUSED, "fused ops on a tape rewound each step (storage reused from its arena), gradients copied into the network's buffers"),
         TAPE_FUSED_FRESH(null, "fused ops on a fresh tape each step, fresh storage"),
-        TAPE_COMPOSITE(TrainConfig.Engine.TAPE_COMPOSITE, "composites of primitives on a tape, gradients copied into the network's buffers");
+        TAPE_COMPOSITE(GradientEngine.TAPE_COMPOSITE, "composites of primitives on a tape, gradients copied into the network's buffers");
 
         /** The training engine this variant runs, or null for the comparison that no engine uses. */
-        final TrainConfig.Engine engine;
+        final GradientEngine engine;
         final String description;
 
-        Variant(TrainConfig.Engine engine, String description) {
+        Variant(GradientEngine engine, String description) {
             this.engine = engine;
             this.description = description;
         }
 
         /** This variant's training steps for {@code net}, SGD with learning rate 0 (so the net stays put). */
-        Trainer.Step steps(TwoLayerNet net) {
+        Network.Step steps(TwoLayerNet net) {
             Optimizer standStill = new ZeroRateSgd();
-            if (engine != null) return Trainer.steps(engine, net, standStill);
+            if (engine != null) return net.trainingStep(engine, standStill);
             return (x, labels) -> {
                 TwoLayerNetOnTape.Result r = TwoLayerNetOnTape.gradient(net.params(), x, labels, TwoLayerNetOnTape.Form.FUSED);
                 standStill.step(net.paramsWith(r.grads()));
@@ -160,7 +162,7 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
     }
 
     /** Milliseconds per step over {@code n} steps, each on a new batch. */
-    private static double time(Trainer.Step step, Batches b, int n) {
+    private static double time(Network.Step step, Batches b, int n) {
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
             b.next();

@@ -1,12 +1,12 @@
 package io.github.tapegrad.samples.cli;
 
 import io.github.tapegrad.nn.optim.Optimizer;
-import io.github.tapegrad.samples.mnist.MnistSource;
-import io.github.tapegrad.samples.multilayer.MultiLayerNet;
-import io.github.tapegrad.samples.multilayer.NetConfig;
-import io.github.tapegrad.samples.multilayer.WeightInit;
+import io.github.tapegrad.samples.data.MnistSource;
+import io.github.tapegrad.samples.models.MultiLayerNet;
+import io.github.tapegrad.samples.models.NetConfig;
+import io.github.tapegrad.samples.models.WeightInit;
 import io.github.tapegrad.samples.plot.TrainingPlot;
-import io.github.tapegrad.samples.twolayer.Trainer;
+import io.github.tapegrad.samples.training.Trainer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -55,7 +55,7 @@ public final class CompareOptimizersCommand implements java.util.concurrent.Call
         MnistSource.Loaded loaded = MnistSource.load(data);
         out.println((loaded.bundled() ? "note: using " : "data: ") + loaded.description());
         // as the book: ReLU with He initialisation
-        NetConfig config = new NetConfig(loaded.train().features(), hidden.sizes(), 10, NetConfig.Activation.RELU, new WeightInit.He(),
+        NetConfig config = new NetConfig(loaded.train().features(), hidden.sizes(), loaded.classes(), NetConfig.Activation.RELU, new WeightInit.He(),
                 false, 0, 0);
         out.printf(Locale.ROOT, "%s, %d iterations, batch %d, seed %d%n", config, iterations, batchSize, seed);
         out.printf(Locale.ROOT, "%-38s %12s %10s %10s %9s%n", "optimizer", "final loss", "train acc", "test acc", "seconds");
@@ -65,7 +65,7 @@ public final class CompareOptimizersCommand implements java.util.concurrent.Call
             Random rng = new Random(seed);
             MultiLayerNet net = new MultiLayerNet(config, rng);
             Trainer.Result r = Trainer.loop(iterations, batchSize, rng, loaded.train(), loaded.test(), new Trainer.Listener() {},
-                    net.step(opt), net::accuracy);
+                    net.trainingStep(opt), net::accuracy);
             int k = Math.min(100, r.losses().length);
             double mean = 0;
             for (int i = r.losses().length - k; i < r.losses().length; i++) mean += r.losses()[i] / k;

@@ -1,11 +1,11 @@
 package io.github.tapegrad.samples.cli;
 
 import io.github.tapegrad.engine.tensor.Tensor;
-import io.github.tapegrad.samples.mnist.MnistData;
-import io.github.tapegrad.samples.mnist.MnistSource;
-import io.github.tapegrad.samples.twolayer.Parameters;
-import io.github.tapegrad.samples.twolayer.TwoLayerNet;
-import io.github.tapegrad.samples.twolayer.TwoLayerNetOnTape;
+import io.github.tapegrad.samples.data.MnistData;
+import io.github.tapegrad.samples.data.MnistSource;
+import io.github.tapegrad.samples.models.Parameters;
+import io.github.tapegrad.samples.models.TwoLayerNet;
+import io.github.tapegrad.samples.models.TwoLayerNetOnTape;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -37,7 +37,7 @@ public final class GradCheckCommand implements java.util.concurrent.Callable<Int
         PrintWriter out = spec.commandLine().getOut();
         MnistSource.Loaded loaded = MnistSource.load(data);
         MnistData train = loaded.train();
-        TwoLayerNet net = new TwoLayerNet(784, 50, 10, 0.01, new Random(seed));
+        TwoLayerNet net = new TwoLayerNet(train.features(), 50, loaded.classes(), 0.01, new Random(seed));
         DMatrixRMaj x = new DMatrixRMaj(1, 1);
         train.range(0, 3, x);
         int[] t = train.labels(0, 3);

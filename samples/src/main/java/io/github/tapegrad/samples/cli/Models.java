@@ -7,50 +7,21 @@ import io.github.tapegrad.nn.optim.Nesterov;
 import io.github.tapegrad.nn.optim.Optimizer;
 import io.github.tapegrad.nn.optim.RmsProp;
 import io.github.tapegrad.nn.optim.Sgd;
-import io.github.tapegrad.samples.multilayer.ModelFiles;
-import io.github.tapegrad.samples.multilayer.MultiLayerNet;
-import io.github.tapegrad.samples.twolayer.Parameters;
-import io.github.tapegrad.samples.twolayer.TwoLayerNet;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import picocli.CommandLine;
 
-/** Loading either kind of saved network, and the parsers shared by the training commands. */
+/** The parsers and factories shared by the training commands. */
 final class Models {
     private Models() {}
 
-    /** A saved network of either kind; exactly one of the two is set. */
-    record Loaded(TwoLayerNet twoLayer, MultiLayerNet multiLayer) {
-        int inputSize() {
-            return twoLayer != null ? twoLayer.params().inputSize() : multiLayer.config().inputSize();
-        }
-
-        String describe() {
-            return twoLayer != null
-                    ? "TwoLayerNet(" + twoLayer.params().inputSize() + ", " + twoLayer.params().hiddenSize() + ", "
-                    + twoLayer.params().outputSize() + ")"
-                    : multiLayer.config().toString();
-        }
-    }
-
-    /** Reads a parameter file written by {@code train --save}, whichever network it holds. */
-    static Loaded load(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) throw new IOException(file + ": no such parameter file");
-        byte[] bytes = Files.readAllBytes(file);
-        String kind = ModelFiles.readKind(file.toString(), new DataInputStream(new ByteArrayInputStream(bytes)));
-        if (ModelFiles.MULTI_LAYER_NET.equals(kind)) {
-            return new Loaded(null, ModelFiles.readMultiLayerNet(file.toString(), new ByteArrayInputStream(bytes)));
-        }
-        return new Loaded(new TwoLayerNet(Parameters.read(file.toString(), new ByteArrayInputStream(bytes))), null);
-    }
-
     /** Hidden layer sizes given as "100,100,50". */
-    record Hidden(int[] sizes) {}
+    record Hidden(int[] sizes) {
+        @Override
+        public String toString() {
+            return Arrays.stream(sizes).mapToObj(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+        }
+    }
 
     /** "100,100,50" → {100, 100, 50}. */
     static final class HiddenConverter implements CommandLine.ITypeConverter<Hidden> {

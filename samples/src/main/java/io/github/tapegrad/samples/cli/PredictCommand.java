@@ -1,11 +1,13 @@
 package io.github.tapegrad.samples.cli;
 
-import io.github.tapegrad.samples.mnist.MnistData;
-import io.github.tapegrad.samples.mnist.MnistSource;
+import io.github.tapegrad.samples.data.MnistData;
+import io.github.tapegrad.samples.data.MnistSource;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.ejml.data.DMatrixRMaj;
+import io.github.tapegrad.samples.io.ModelFiles;
+import io.github.tapegrad.samples.models.Network;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,7 +38,7 @@ public final class PredictCommand implements java.util.concurrent.Callable<Integ
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--image " + image + " is out of range: the test set has images 0.." + (test.size() - 1));
         }
-        Models.Loaded net = Models.load(load);
+        Network net = ModelFiles.read(load);
         if (net.inputSize() != test.features()) {
             throw new IllegalArgumentException(load + " expects " + net.inputSize() + " inputs, the images have " + test.features());
         }
@@ -51,13 +53,7 @@ public final class PredictCommand implements java.util.concurrent.Callable<Integ
         }
         DMatrixRMaj x = new DMatrixRMaj(1, 1);
         test.range(image, image + 1, x);
-        DMatrixRMaj p;
-        if (net.twoLayer() != null) {
-            net.twoLayer().loss(x, new int[] {test.label(image)});
-            p = net.twoLayer().probabilities();
-        } else {
-            p = net.multiLayer().probabilities(x);
-        }
+        DMatrixRMaj p = net.probabilities(x);
         int best = MnistData.argmax(p, 0);
         out.println("network: " + net.describe());
         out.printf(Locale.ROOT, "test image %d: label %d, predicted %d (%s)%n", image, test.label(image), best,

@@ -1,33 +1,44 @@
 package io.github.tapegrad.samples.cli;
 
 import io.github.tapegrad.nn.optim.Optimizer;
-import io.github.tapegrad.samples.mnist.MnistSource;
-import io.github.tapegrad.samples.multilayer.MultiLayerNet;
-import io.github.tapegrad.samples.multilayer.NetConfig;
-import io.github.tapegrad.samples.multilayer.WeightInit;
+import io.github.tapegrad.nn.optim.Sgd;
+import io.github.tapegrad.samples.data.MnistSource;
+import io.github.tapegrad.samples.io.ModelFiles;
+import io.github.tapegrad.samples.models.GradientEngine;
+import io.github.tapegrad.samples.models.MultiLayerNet;
+import io.github.tapegrad.samples.models.NetConfig;
+import io.github.tapegrad.samples.models.Network;
+import io.github.tapegrad.samples.models.Parameters;
+import io.github.tapegrad.samples.models.TwoLayerNet;
+import io.github.tapegrad.samples.models.WeightInit;
 import io.github.tapegrad.samples.plot.TrainingPlot;
-import io.github.tapegrad.samples.twolayer.Parameters;
-import io.github.tapegrad.samples.twolayer.TrainConfig;
-import io.github.tapegrad.samples.twolayer.Trainer;
-import io.github.tapegrad.samples.twolayer.TwoLayerNet;
+import io.github.tapegrad.samples.training.Trainer;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Section 5.7.4: train the TwoLayerNet on MNIST with backpropagation. */
+/** Section 5.7.4: train the TwoLayerNet on MNIST with backpropagation; or the chapter-6 MultiLayerNet. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Section 5.7.4: train TwoLayerNet(784, hidden, 10) with minibatch SGD, train and test accuracy once per epoch;"
-                + " with --optimizer, several --hidden sizes, --init, --batchnorm, --dropout or --weight-decay, the chapter-6"
-                + " MultiLayerNet.")
+        description = "Section 5.7.4: train the book's TwoLayerNet (--model twolayer, the default) with minibatch SGD, train and"
+                + " test accuracy once per epoch; or the chapter-6 MultiLayerNet (--model multilayer) with any optimizer,"
+                + " initialisation, BatchNormalization, Dropout and weight decay. Input and output sizes come from the data.")
 public final class TrainCommand implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** The networks {@code --model} names. */
+    enum Model { TWOLAYER, MULTILAYER }
+
+    @Option(names = "--model", description = "twolayer (the book's chapter-5 network) or multilayer (chapter 6)"
+            + " (default: twolayer, or the kind --load reads)", converter = ModelConverter.class)
+    Model model;
 
     @Option(names = "--iterations", description = "training steps (default: ${DEFAULT-VALUE})", defaultValue = "10000")
     int iterations;
@@ -35,38 +46,44 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--batch-size", description = "examples per step (default: ${DEFAULT-VALUE})", defaultValue = "100")
     int batchSize;
 
-    @Option(names = "--learning-rate", description = "step size (default: 0.1 for SGD as in chapter 5; the book's chapter-6"
-            + " default for the other optimizers)")
-    Double learningRate;
-
-    @Option(names = "--hidden", paramLabel = "N[,N...]", description = "hidden layer sizes, e.g. 50 or 100,100,100 (default: 50)",
-            defaultValue = "50", converter = Models.HiddenConverter.class)
-    Models.Hidden hidden;
-
-    @Option(names = "--weight-init-std", description = "std of the initial weights (default: ${DEFAULT-VALUE})", defaultValue = "0.01")
-    double weightInitStd;
-
     @Option(names = "--optimizer", description = "sgd, momentum, nesterov, adagrad, rmsprop or adam (default: ${DEFAULT-VALUE})",
             defaultValue = "sgd")
     String optimizer;
 
-    @Option(names = "--init", description = "weight initialisation: xavier, he, or a std (default: --weight-init-std)")
+    @Option(names = "--learning-rate", description = "step size (default: 0.1 for the twolayer model with SGD, as in chapter 5;"
+            + " otherwise the book's chapter-6 default of the optimizer: SGD 0.01, Momentum 0.01, Nesterov 0.01, AdaGrad 0.01,"
+            + " RMSprop 0.01, Adam 0.001)")
+    Double learningRate;
+
+    @Option(names = "--hidden", paramLabel = "N[,N...]", description = "hidden layer sizes: one for twolayer, e.g. 50; any"
+            + " number for multilayer, e.g. 100,100,100 (default: 50)", converter = Models.HiddenConverter.class)
+    Models.Hidden hidden;
+
+    @Option(names = "--weight-init-std", description = "std of the initial weights (default: 0.01)")
+    Double weightInitStd;
+
+    @Option(names = "--engine", description = "twolayer only: how the gradients are computed: hand, tape-fused or"
+            + " tape-composite (default: hand)", converter = EngineConverter.class)
+    GradientEngine engine;
+
+    @Option(names = "--init", description = "multilayer only: weight initialisation, xavier, he, or a std (default: the"
+            + " --weight-init-std)")
     String init;
 
-    @Option(names = "--activation", description = "hidden activation: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
-            defaultValue = "RELU", converter = ActivationConverter.class)
+    @Option(names = "--activation", description = "multilayer only: hidden activation, relu or sigmoid (default: relu)",
+            converter = ActivationConverter.class)
     NetConfig.Activation activation;
 
-    @Option(names = "--batchnorm", description = "BatchNormalization after each hidden Affine")
+    @Option(names = "--batchnorm", description = "multilayer only: BatchNormalization after each hidden Affine")
     boolean batchNorm;
 
-    @Option(names = "--dropout", paramLabel = "RATIO", description = "Dropout after each hidden activation (default: none)",
-            defaultValue = "0")
-    double dropout;
+    @Option(names = "--dropout", paramLabel = "RATIO", description = "multilayer only: Dropout after each hidden activation"
+            + " (default: none)")
+    Double dropout;
 
-    @Option(names = "--weight-decay", paramLabel = "LAMBDA", description = "L2 weight decay: loss + LAMBDA/2·Σ‖W‖² (default: none)",
-            defaultValue = "0")
-    double weightDecay;
+    @Option(names = "--weight-decay", paramLabel = "LAMBDA", description = "multilayer only: L2 weight decay, loss +"
+            + " LAMBDA/2·Σ‖W‖² (default: none)")
+    Double weightDecay;
 
     @Option(names = "--seed", description = "seed of the initial weights and the batches; a seed makes a run exactly repeatable"
             + " (default: ${DEFAULT-VALUE})", defaultValue = "0")
@@ -76,17 +93,14 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
             + " ~/.cache/tapegrad/mnist, else the bundled subset)")
     Path data;
 
-    @Option(names = "--engine", description = "gradient computation: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
-            defaultValue = "HAND", converter = EngineConverter.class)
-    TrainConfig.Engine engine;
-
     @Option(names = "--plot", paramLabel = "FILE.png", description = "write the accuracy and loss curves to this PNG")
     Path plot;
 
     @Option(names = "--save", paramLabel = "FILE", description = "write the trained parameters to this file")
     Path save;
 
-    @Option(names = "--load", paramLabel = "FILE", description = "start from saved parameters (continue training, or evaluate with --iterations 0)")
+    @Option(names = "--load", paramLabel = "FILE", description = "start from saved parameters, either model (continue"
+            + " training, or evaluate with --iterations 0); the file fixes the network's shape")
     Path load;
 
     @Option(names = "--quiet", description = "no progress bar or per-epoch lines")
@@ -96,57 +110,64 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
             + " accuracy is below A (for scripts and CI)")
     Double requiredTestAccuracy;
 
+    /** Options that shape a MultiLayerNet only. */
+    private static final List<String> MULTILAYER_ONLY = List.of("--init", "--activation", "--batchnorm", "--dropout", "--weight-decay");
+    /** Options that shape or train a TwoLayerNet only. */
+    private static final List<String> TWOLAYER_ONLY = List.of("--engine");
+    /** Options that shape a new network: the file fixes them when --load is given. */
+    private static final List<String> SHAPE = List.of("--hidden", "--weight-init-std", "--init", "--activation", "--batchnorm",
+            "--dropout", "--weight-decay");
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         // NOTE: the JIT compiles the product kernel on the side while the data loads and training starts, instead of
-        // during the first accuracy pass (in-process: start to end of the first pass 1.0–1.07 s, against 1.25–1.45 s)
+        // during the first accuracy pass
         Thread warmUp = new Thread(io.github.tapegrad.engine.tensor.Gemm::warmUp, "tapegrad-warm-up");
         warmUp.setDaemon(true);
         warmUp.start();
+        Network start = load == null ? null : ModelFiles.read(load);
+        Model chosen = checkOptions(start);
         MnistSource.Loaded loaded = MnistSource.load(data);
         if (loaded.bundled()) out.println("note: using " + loaded.description());
         else out.println("data: " + loaded.description());
-        Models.Loaded start = load == null ? null : Models.load(load);
+        int inputs = loaded.train().features();
+        int classes = loaded.classes();
         if (start != null) {
-            if (start.inputSize() != loaded.train().features()) {
-                throw new IllegalArgumentException(load + " holds a network for " + start.inputSize()
-                        + " inputs, but the data has " + loaded.train().features() + " pixels per image");
+            if (start.inputSize() != inputs || start.outputSize() < classes) {
+                throw new IllegalArgumentException(load + " holds " + start.describe() + ", but the data has " + inputs
+                        + " pixels per image and " + classes + " classes");
             }
             out.println("loaded " + load + ": " + start.describe());
         }
-        boolean book = start != null ? start.twoLayer() != null : isBookNetwork();
-        Trainer.Result r;
-        Progress progress = new Progress(out, iterations, !quiet && System.console() != null && System.getenv("CI") == null, quiet);
-        Runnable saver;
-        if (book) {
-            TwoLayerNet net = start != null ? start.twoLayer() : null;
-            int h = net != null ? net.params().hiddenSize() : hidden.sizes()[0];
-            TrainConfig config = new TrainConfig(iterations, batchSize, learningRate == null ? 0.1 : learningRate, h, weightInitStd, seed, engine);
-            out.printf(Locale.ROOT, "TwoLayerNet(%d, %d, 10): %d iterations, batch %d, learning rate %s, weight init std %s, seed %d,"
-                            + " engine %s%n", loaded.train().features(), h, iterations, batchSize, config.learningRate(), weightInitStd, seed,
-                    engine.name().toLowerCase(Locale.ROOT).replace('_', '-'));
-            printCommon(out);
-            Random rng = new Random(seed);
-            if (net == null) net = new TwoLayerNet(Parameters.initial(loaded.train().features(), h, 10, weightInitStd, rng));
-            r = Trainer.train(config, net, rng, loaded.train(), loaded.test(), progress);
-            TwoLayerNet trained = net;
-            saver = () -> write(o -> trained.params().write(o));
+        double std = weightInitStd == null ? 0.01 : weightInitStd;
+        Optimizer opt = chosen == Model.TWOLAYER && learningRate == null && "sgd".equalsIgnoreCase(optimizer.trim())
+                ? new Sgd(0.1) : Models.optimizer(optimizer, learningRate);
+        Random rng = new Random(seed);
+        Network net;
+        Network.Step step;
+        if (chosen == Model.TWOLAYER) {
+            GradientEngine how = engine == null ? GradientEngine.HAND : engine;
+            int[] h = hidden == null ? new int[] {50} : hidden.sizes();
+            TwoLayerNet two = start != null ? (TwoLayerNet) start
+                    : new TwoLayerNet(Parameters.initial(inputs, h[0], classes, std, rng));
+            out.printf(Locale.ROOT, "%s: %d iterations, batch %d, %s, weight init std %s, seed %d, engine %s%n", two.describe(),
+                    iterations, batchSize, opt, start != null ? "(loaded)" : String.valueOf(std), seed, how.cliName());
+            net = two;
+            step = two.trainingStep(how, opt);
         } else {
-            if (engine != TrainConfig.Engine.HAND) {
-                throw new IllegalArgumentException("--engine " + engine.name().toLowerCase(Locale.ROOT).replace('_', '-')
-                        + " is available for the book's TwoLayerNet only; this network trains with the hand-written layers");
-            }
-            Random rng = new Random(seed);
-            MultiLayerNet net = start != null ? start.multiLayer() : new MultiLayerNet(new NetConfig(loaded.train().features(),
-                    hidden.sizes(), 10, activation, init == null ? new WeightInit.Fixed(weightInitStd) : WeightInit.parse(init),
-                    batchNorm, dropout, weightDecay), rng);
-            Optimizer opt = Models.optimizer(optimizer, learningRate);
-            out.printf(Locale.ROOT, "%s: %d iterations, batch %d, %s, seed %d%n", net.config(), iterations, batchSize, opt, seed);
-            printCommon(out);
-            r = Trainer.loop(iterations, batchSize, rng, loaded.train(), loaded.test(), progress, net.step(opt), net::accuracy);
-            saver = () -> write(net::write);
+            MultiLayerNet multi = start != null ? (MultiLayerNet) start
+                    : new MultiLayerNet(new NetConfig(inputs, hidden == null ? new int[] {50} : hidden.sizes(), classes,
+                    activation == null ? NetConfig.Activation.RELU : activation,
+                    init == null ? new WeightInit.Fixed(std) : WeightInit.parse(init), batchNorm,
+                    dropout == null ? 0 : dropout, weightDecay == null ? 0 : weightDecay), rng);
+            out.printf(Locale.ROOT, "%s: %d iterations, batch %d, %s, seed %d%n", multi.describe(), iterations, batchSize, opt, seed);
+            net = multi;
+            step = multi.trainingStep(opt);
         }
+        printCommon(out);
+        Progress progress = new Progress(out, iterations, !quiet && System.console() != null && System.getenv("CI") == null, quiet);
+        Trainer.Result r = Trainer.loop(iterations, batchSize, rng, loaded.train(), loaded.test(), progress, step, net::accuracy);
         progress.finish();
         out.printf(Locale.ROOT, "done: %d iterations in %.2f s (%.3f ms per iteration; %d accuracy passes took %.2f s)%n",
                 iterations, r.loopSeconds(), r.msPerIteration(), r.evalIterations().size(), r.evalSeconds());
@@ -162,7 +183,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
             out.println("plot: " + plot);
         }
         if (save != null) {
-            saver.run();
+            write(o -> ModelFiles.write(net, o));
             out.println("saved: " + save);
         }
         if (requiredTestAccuracy != null && !(r.finalTestAccuracy() >= requiredTestAccuracy)) {
@@ -174,11 +195,44 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         return 0;
     }
 
-    /** The book's chapter-5 network: one hidden ReLU layer, SGD, fixed-std initialisation, no regularisation. */
-    private boolean isBookNetwork() {
-        return hidden.sizes().length == 1 && "sgd".equalsIgnoreCase(optimizer.trim()) && activation == NetConfig.Activation.RELU
-                && (init == null || WeightInit.parse(init) instanceof WeightInit.Fixed f && f.std() == weightInitStd)
-                && !batchNorm && dropout == 0 && weightDecay == 0;
+    /**
+     * The model to train: {@code --model}, else the kind of the loaded file, else twolayer. An option that does not
+     * apply to it is an error, never a silent switch to another network.
+     */
+    private Model checkOptions(Network start) {
+        CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        Model fromFile = start == null ? null : start instanceof TwoLayerNet ? Model.TWOLAYER : Model.MULTILAYER;
+        if (model != null && fromFile != null && model != fromFile) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--model " + name(model) + " does not match " + load
+                    + ", which holds a " + start.describe());
+        }
+        Model chosen = model != null ? model : fromFile != null ? fromFile : Model.TWOLAYER;
+        if (iterations < 0) throw new CommandLine.ParameterException(spec.commandLine(), "--iterations must be >= 0, got " + iterations);
+        if (batchSize <= 0) throw new CommandLine.ParameterException(spec.commandLine(), "--batch-size must be positive, got " + batchSize);
+        for (String option : chosen == Model.TWOLAYER ? MULTILAYER_ONLY : TWOLAYER_ONLY) {
+            if (given.hasMatchedOption(option)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), option + " applies to --model "
+                        + (chosen == Model.TWOLAYER ? "multilayer" : "twolayer") + " only; this run trains the " + name(chosen)
+                        + " model" + (model == null ? " (choose the model with --model)" : ""));
+            }
+        }
+        if (start != null) {
+            for (String option : SHAPE) {
+                if (given.hasMatchedOption(option)) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), option + " does not apply with --load: the"
+                            + " file fixes the network (" + start.describe() + ")");
+                }
+            }
+        }
+        if (chosen == Model.TWOLAYER && hidden != null && hidden.sizes().length != 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--hidden " + hidden + ": the twolayer model has one"
+                    + " hidden layer; use --model multilayer for " + hidden.sizes().length);
+        }
+        return chosen;
+    }
+
+    private static String name(Model m) {
+        return m.name().toLowerCase(Locale.ROOT);
     }
 
     private void printCommon(PrintWriter out) {
@@ -213,12 +267,24 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         }
     }
 
-    /** Accepts hand, tape-fused, tape-composite in any case. */
-    static final class EngineConverter implements CommandLine.ITypeConverter<TrainConfig.Engine> {
+    /** Accepts twolayer or multilayer in any case. */
+    static final class ModelConverter implements CommandLine.ITypeConverter<Model> {
         @Override
-        public TrainConfig.Engine convert(String value) {
+        public Model convert(String value) {
             try {
-                return TrainConfig.Engine.valueOf(value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+                return Model.valueOf(value.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a model; use twolayer or multilayer");
+            }
+        }
+    }
+
+    /** Accepts hand, tape-fused, tape-composite in any case. */
+    static final class EngineConverter implements CommandLine.ITypeConverter<GradientEngine> {
+        @Override
+        public GradientEngine convert(String value) {
+            try {
+                return GradientEngine.valueOf(value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException("'" + value + "' is not an engine; use hand, tape-fused or tape-composite");
             }

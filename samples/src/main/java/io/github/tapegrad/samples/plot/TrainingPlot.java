@@ -1,6 +1,6 @@
 package io.github.tapegrad.samples.plot;
 
-import io.github.tapegrad.samples.twolayer.Trainer;
+import io.github.tapegrad.samples.training.Trainer;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

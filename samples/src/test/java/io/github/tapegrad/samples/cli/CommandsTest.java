@@ -32,7 +32,7 @@ class CommandsTest {
     static Path bundledFolder(Path dir) throws IOException {
         for (String f : new String[] {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
                 "t10k-labels-idx1-ubyte"}) {
-            try (InputStream in = Main.class.getResourceAsStream("/io/github/tapegrad/samples/mnist/" + f + ".gz")) {
+            try (InputStream in = Main.class.getResourceAsStream("/io/github/tapegrad/samples/data/" + f + ".gz")) {
                 Files.copy(in, dir.resolve(f + ".gz"));
             }
         }
@@ -113,7 +113,7 @@ class CommandsTest {
     void chapterSixNetworkTrainsSavesAndPredicts(@TempDir Path dir) throws IOException {
         Path data = bundledFolder(Files.createDirectory(dir.resolve("data")));
         Path params = dir.resolve("ml.bin");
-        Run t = run("train", "--data", data.toString(), "--iterations", "200", "--hidden", "40,30", "--optimizer", "adam",
+        Run t = run("train", "--model", "multilayer", "--data", data.toString(), "--iterations", "200", "--hidden", "40,30", "--optimizer", "adam",
                 "--batchnorm", "--dropout", "0.1", "--weight-decay", "1e-4", "--init", "he", "--save", params.toString(), "--quiet");
         assertEquals(0, t.exit(), t.out() + t.err());
         assertTrue(t.out().contains("MultiLayerNet(784, [40, 30], 10; relu, init he, batchnorm, dropout 0.1, weight decay 1.0E-4)"), t.out());
@@ -125,15 +125,47 @@ class CommandsTest {
         Run p = run("predict", "--load", params.toString(), "--image", "1", "--data", data.toString());
         assertEquals(0, p.exit(), p.err());
         assertTrue(p.out().contains("test image 1: label 2, predicted"), p.out());
-        Run bad = run("train", "--data", data.toString(), "--hidden", "40,0");
+        Run bad = run("train", "--model", "multilayer", "--data", data.toString(), "--hidden", "40,0");
         assertEquals(2, bad.exit());
         assertTrue(bad.err().contains("positive layer sizes"), bad.err());
         Run badOpt = run("train", "--data", data.toString(), "--optimizer", "lbfgs", "--iterations", "1");
         assertEquals(1, badOpt.exit());
         assertTrue(badOpt.err().contains("not an optimizer"), badOpt.err());
-        Run tapeMulti = run("train", "--data", data.toString(), "--hidden", "20,20", "--engine", "tape-fused", "--iterations", "1");
-        assertEquals(1, tapeMulti.exit());
-        assertTrue(tapeMulti.err().contains("book's TwoLayerNet only"), tapeMulti.err());
+        Run tapeMulti = run("train", "--model", "multilayer", "--data", data.toString(), "--hidden", "20,20", "--engine", "tape-fused",
+                "--iterations", "1");
+        assertEquals(2, tapeMulti.exit());
+        assertTrue(tapeMulti.err().contains("--engine applies to --model twolayer only"), tapeMulti.err());
+    }
+
+    /** The model is chosen explicitly: an option of the other model is an error, never a silent switch of network. */
+    @Test
+    void anOptionOfTheOtherModelIsAnError(@TempDir Path dir) throws IOException {
+        Path data = bundledFolder(Files.createDirectory(dir.resolve("data")));
+        Run init = run("train", "--data", data.toString(), "--init", "0.02", "--iterations", "1");
+        assertEquals(2, init.exit(), init.out());
+        assertTrue(init.err().contains("--init applies to --model multilayer only") && init.err().contains("--model"), init.err());
+        Run bn = run("train", "--model", "twolayer", "--data", data.toString(), "--batchnorm", "--iterations", "1");
+        assertEquals(2, bn.exit());
+        assertTrue(bn.err().contains("--batchnorm applies to --model multilayer only"), bn.err());
+        Run deep = run("train", "--data", data.toString(), "--hidden", "30,30", "--iterations", "1");
+        assertEquals(2, deep.exit());
+        assertTrue(deep.err().contains("use --model multilayer"), deep.err());
+        Run badModel = run("train", "--model", "resnet");
+        assertEquals(2, badModel.exit());
+        assertTrue(badModel.err().contains("not a model; use twolayer or multilayer"), badModel.err());
+        Path params = dir.resolve("two.bin");
+        Run save = run("train", "--data", data.toString(), "--iterations", "5", "--hidden", "12", "--save", params.toString(), "--quiet");
+        assertEquals(0, save.exit(), save.err());
+        assertTrue(save.out().contains("TwoLayerNet(784, 12, 10)"), save.out());
+        Run mismatch = run("train", "--model", "multilayer", "--data", data.toString(), "--load", params.toString(), "--iterations", "0");
+        assertEquals(2, mismatch.exit());
+        assertTrue(mismatch.err().contains("does not match") && mismatch.err().contains("TwoLayerNet(784, 12, 10)"), mismatch.err());
+        Run reshape = run("train", "--data", data.toString(), "--load", params.toString(), "--hidden", "50", "--iterations", "0");
+        assertEquals(2, reshape.exit());
+        assertTrue(reshape.err().contains("--hidden does not apply with --load"), reshape.err());
+        Run adam = run("train", "--data", data.toString(), "--iterations", "3", "--optimizer", "adam", "--quiet");
+        assertEquals(0, adam.exit(), adam.err());
+        assertTrue(adam.out().contains("TwoLayerNet(784, 50, 10)") && adam.out().contains("Adam(lr=0.001"), adam.out());
     }
 
     @Test
@@ -163,8 +195,8 @@ class CommandsTest {
         assertEquals(1, missing.exit());
         assertTrue(missing.err().contains("error:") && missing.err().contains("train-images-idx3-ubyte"), missing.err());
         Run badFlag = run("train", "--batch-size", "0", "--data", bundledFolder(Files.createDirectory(dir.resolve("d"))).toString());
-        assertEquals(1, badFlag.exit());
-        assertTrue(badFlag.err().contains("batch size must be positive"), badFlag.err());
+        assertEquals(2, badFlag.exit());
+        assertTrue(badFlag.err().contains("--batch-size must be positive, got 0"), badFlag.err());
         Run badEngine = run("train", "--engine", "gpu");
         assertEquals(2, badEngine.exit());
         assertTrue(badEngine.err().contains("not an engine"), badEngine.err());

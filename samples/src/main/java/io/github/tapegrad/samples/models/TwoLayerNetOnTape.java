@@ -1,4 +1,4 @@
-package io.github.tapegrad.samples.twolayer;
+package io.github.tapegrad.samples.models;
 
 import io.github.tapegrad.engine.autodiff.GradientRequest;
 import io.github.tapegrad.engine.autodiff.Tape;

@@ -1,24 +1,13 @@
-package io.github.tapegrad.samples.twolayer;
+package io.github.tapegrad.samples.models;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import io.github.tapegrad.samples.multilayer.ModelFiles;
 import java.util.List;
 import java.util.Random;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * The TwoLayerNet's parameters W1 (D×H), b1 (1×H), W2 (H×C), b2 (1×C), and their file format.
- *
- * <p><b>File format</b> (version 1, all numbers big-endian as written by {@link DataOutputStream}): the 8 ASCII
- * bytes {@code TAPEGRAD}, int version = 1, UTF string network kind ({@code TwoLayerNet}), int parameter count
- * (4), then per parameter: UTF name, int rows, int cols, rows·cols IEEE-754 doubles in row-major order.
+ * The TwoLayerNet's parameters W1 (D×H), b1 (1×H), W2 (H×C), b2 (1×C); {@code io.ModelFiles} reads and writes them.
  */
 public record Parameters(DMatrixRMaj W1, DMatrixRMaj b1, DMatrixRMaj W2, DMatrixRMaj b2) {
-    private static final String KIND = "TwoLayerNet";
     private static final List<String> NAMES = List.of("W1", "b1", "W2", "b2");
 
     public Parameters {
@@ -86,37 +75,5 @@ public record Parameters(DMatrixRMaj W1, DMatrixRMaj b1, DMatrixRMaj W2, DMatrix
 
     public int outputSize() {
         return W2.numCols;
-    }
-
-    /** Writes the documented format. */
-    public void write(OutputStream stream) throws IOException {
-        DataOutputStream out = new DataOutputStream(stream);
-        ModelFiles.writeHeader(out, KIND);
-        out.writeInt(4);
-        for (int k = 0; k < 4; k++) ModelFiles.writeMatrix(out, NAMES.get(k), get(k));
-        out.flush();
-    }
-
-    /**
-     * Reads the documented format.
-     *
-     * @throws IOException naming {@code source} and what is wrong: magic, version, kind, names, shapes, truncation
-     */
-    public static Parameters read(String source, InputStream stream) throws IOException {
-        DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(stream));
-        try {
-            String kind = ModelFiles.readKind(source, in);
-            if (!KIND.equals(kind)) throw new IOException(source + ": holds a " + kind + ", not a " + KIND);
-            int count = in.readInt();
-            if (count != 4) throw new IOException(source + ": expected 4 parameters, found " + count);
-            DMatrixRMaj[] ms = new DMatrixRMaj[4];
-            for (int k = 0; k < 4; k++) ms[k] = ModelFiles.readMatrix(source, in, NAMES.get(k));
-            if (in.read() >= 0) throw new IOException(source + ": trailing bytes after the parameters");
-            return new Parameters(ms[0], ms[1], ms[2], ms[3]);
-        } catch (java.io.EOFException e) {
-            throw new IOException(source + ": truncated parameter file", e);
-        } catch (IllegalArgumentException e) {
-            throw new IOException(source + ": " + e.getMessage(), e);
-        }
     }
 }

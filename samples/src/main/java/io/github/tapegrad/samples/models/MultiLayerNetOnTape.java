@@ -1,4 +1,4 @@
-package io.github.tapegrad.samples.multilayer;
+package io.github.tapegrad.samples.models;
 
 import io.github.tapegrad.engine.autodiff.Functions;
 import io.github.tapegrad.engine.autodiff.Gradients;

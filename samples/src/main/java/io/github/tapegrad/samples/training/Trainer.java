@@ -1,10 +1,10 @@
-package io.github.tapegrad.samples.twolayer;
+package io.github.tapegrad.samples.training;
 
-import io.github.tapegrad.engine.tensor.Tensor;
-import io.github.tapegrad.nn.optim.Optimizer;
 import io.github.tapegrad.nn.optim.Sgd;
-import io.github.tapegrad.engine.autodiff.Tape;
-import io.github.tapegrad.samples.mnist.MnistData;
+import io.github.tapegrad.samples.models.Network;
+import io.github.tapegrad.samples.models.Parameters;
+import io.github.tapegrad.samples.models.TwoLayerNet;
+import io.github.tapegrad.samples.data.MnistData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -27,12 +27,6 @@ public final class Trainer {
 
         /** After each step, with that step's loss. */
         default void step(int iteration, double loss) {}
-    }
-
-    /** One training step on a batch: computes the gradients, updates the parameters, returns the batch's loss. */
-    @FunctionalInterface
-    public interface Step {
-        double run(DMatrixRMaj x, int[] labels);
     }
 
     /** Accuracy of the current network over a data set. */
@@ -59,7 +53,8 @@ public final class Trainer {
      */
     public static Trained train(TrainConfig config, MnistData train, MnistData test, Listener listener) {
         Random rng = new Random(config.seed());
-        TwoLayerNet net = new TwoLayerNet(Parameters.initial(train.features(), config.hidden(), 10, config.weightInitStd(), rng));
+        int classes = Math.max(train.classes(), test.classes());
+        TwoLayerNet net = new TwoLayerNet(Parameters.initial(train.features(), config.hidden(), classes, config.weightInitStd(), rng));
         return new Trained(net, train(config, net, rng, train, test, listener));
     }
 
@@ -73,7 +68,7 @@ public final class Trainer {
                     + train.name() + " has " + train.features() + " pixels per image");
         }
         return loop(config.iterations(), config.batchSize(), rng, train, test, listener,
-                steps(config.engine(), net, config.learningRate()), net::accuracy);
+                net.trainingStep(config.engine(), new Sgd(config.learningRate())), net::accuracy);
     }
 
     /**
@@ -81,7 +76,9 @@ public final class Trainer {
      * {@code rng}, train and test accuracy every max(N/batch, 1) iterations (from iteration 0) and after the last.
      */
     public static Result loop(int iterations, int batch, Random rng, MnistData train, MnistData test, Listener listener,
-                              Step step, Accuracy accuracy) {
+                              Network.Step step, Accuracy accuracy) {
+        if (iterations < 0) throw new IllegalArgumentException("iterations must be >= 0, got " + iterations);
+        if (batch <= 0) throw new IllegalArgumentException("batch size must be positive, got " + batch);
         if (train.size() == 0) throw new IllegalArgumentException("empty training set " + train.name());
         int n = train.size();
         double iterPerEpoch = Math.max((double) n / batch, 1.0);
@@ -114,40 +111,5 @@ public final class Trainer {
         double finalTrain = accuracy.of(train);
         double finalTest = accuracy.of(test);
         return new Result(losses, evalIterations, trainAcc, testAcc, finalTrain, finalTest, loop, loop - evalSeconds, evalSeconds);
-    }
-
-    /**
-     * Training steps of the given engine for {@code net}: gradient, then SGD with {@code learningRate}; each returns the
-     * loss of its forward pass. The tape engines record the network on a tape of their own each step, have its
-     * gradients copied into the network's gradient buffers ({@link TwoLayerNetOnTape#gradientInto}), and rewind the
-     * tape, so that the next step reuses its memory as the hand-written network reuses its buffers.
-     * Not for concurrent use.
-     */
-    public static Step steps(TrainConfig.Engine engine, TwoLayerNet net, double learningRate) {
-        return steps(engine, net, new Sgd(learningRate));
-    }
-
-    /** {@link #steps(TrainConfig.Engine, TwoLayerNet, double)} with any optimizer in place of SGD. */
-    public static Step steps(TrainConfig.Engine engine, TwoLayerNet net, Optimizer optimizer) {
-        TwoLayerNet.Grads g = net.grads();
-        Parameters buffers = new Parameters(g.dW1(), g.db1(), g.dW2(), g.db2());
-        return switch (engine) {
-            case HAND -> (x, labels) -> {
-                double loss = net.gradient(x, labels);
-                net.update(optimizer);
-                return loss;
-            };
-            case TAPE_FUSED -> tapeSteps(TwoLayerNetOnTape.Form.FUSED, net, buffers, optimizer);
-            case TAPE_COMPOSITE -> tapeSteps(TwoLayerNetOnTape.Form.COMPOSITE, net, buffers, optimizer);
-        };
-    }
-
-    private static Step tapeSteps(TwoLayerNetOnTape.Form form, TwoLayerNet net, Parameters buffers, Optimizer optimizer) {
-        Tape tape = new Tape();
-        return (x, labels) -> {
-            double loss = TwoLayerNetOnTape.gradientInto(tape, net.params(), x, labels, form, buffers);
-            net.update(optimizer);
-            return loss;
-        };
     }
 }

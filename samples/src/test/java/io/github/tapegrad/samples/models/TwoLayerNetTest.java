@@ -1,5 +1,8 @@
-package io.github.tapegrad.samples.twolayer;
+package io.github.tapegrad.samples.models;
 
+import io.github.tapegrad.samples.io.ModelFiles;
+import io.github.tapegrad.samples.training.Trainer;
+import io.github.tapegrad.samples.training.TrainConfig;
 import io.github.tapegrad.engine.tensor.Tolerance;
 import io.github.tapegrad.nn.optim.Sgd;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -10,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.tapegrad.engine.check.InputReport;
 import io.github.tapegrad.engine.tensor.Tensor;
 import io.github.tapegrad.engine.autodiff.Tape;
-import io.github.tapegrad.samples.mnist.MnistData;
-import io.github.tapegrad.samples.mnist.MnistSource;
+import io.github.tapegrad.samples.data.MnistData;
+import io.github.tapegrad.samples.data.MnistSource;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -92,13 +95,13 @@ class TwoLayerNetTest {
     @Test
     void sameSeedGivesBitwiseIdenticalWeights() throws IOException {
         MnistSource.Loaded data = MnistSource.bundled();
-        TrainConfig config = new TrainConfig(120, 50, 0.1, 20, 0.01, 42L, TrainConfig.Engine.HAND);
+        TrainConfig config = new TrainConfig(120, 50, 0.1, 20, 0.01, 42L, GradientEngine.HAND);
         Trainer.Trained a = Trainer.train(config, data.train(), data.test(), new Trainer.Listener() {});
         Trainer.Trained b = Trainer.train(config, data.train(), data.test(), new Trainer.Listener() {});
         for (int k = 0; k < 4; k++) assertArrayEquals(a.net().params().get(k).data, b.net().params().get(k).data, 0.0);
         assertArrayEquals(a.result().losses(), b.result().losses(), 0.0);
         assertEquals(a.result().finalTestAccuracy(), b.result().finalTestAccuracy());
-        Trainer.Trained c = Trainer.train(new TrainConfig(120, 50, 0.1, 20, 0.01, 43L, TrainConfig.Engine.HAND),
+        Trainer.Trained c = Trainer.train(new TrainConfig(120, 50, 0.1, 20, 0.01, 43L, GradientEngine.HAND),
                 data.train(), data.test(), new Trainer.Listener() {});
         assertTrue(!Arrays.equals(a.net().params().W1().data, c.net().params().W1().data), "another seed, other weights");
     }
@@ -124,9 +127,9 @@ class TwoLayerNetTest {
     @Test
     void tapeEnginesTrainTheSameNetwork() throws IOException {
         MnistSource.Loaded data = MnistSource.bundled();
-        Trainer.Trained hand = Trainer.train(new TrainConfig(30, 20, 0.1, 10, 0.01, 7L, TrainConfig.Engine.HAND),
+        Trainer.Trained hand = Trainer.train(new TrainConfig(30, 20, 0.1, 10, 0.01, 7L, GradientEngine.HAND),
                 data.train(), data.test(), new Trainer.Listener() {});
-        for (TrainConfig.Engine e : new TrainConfig.Engine[] {TrainConfig.Engine.TAPE_FUSED, TrainConfig.Engine.TAPE_COMPOSITE}) {
+        for (GradientEngine e : new GradientEngine[] {GradientEngine.TAPE_FUSED, GradientEngine.TAPE_COMPOSITE}) {
             Trainer.Trained other = Trainer.train(new TrainConfig(30, 20, 0.1, 10, 0.01, 7L, e), data.train(), data.test(),
                     new Trainer.Listener() {});
             for (int k = 0; k < 4; k++) {
@@ -141,14 +144,14 @@ class TwoLayerNetTest {
     void parametersRoundTripAndBadFilesAreRejected() throws IOException {
         Parameters p = Parameters.initial(7, 3, 10, 0.1, new Random(1));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        p.write(out);
-        Parameters q = Parameters.read("mem", new ByteArrayInputStream(out.toByteArray()));
+        ModelFiles.write(p, out);
+        Parameters q = ModelFiles.readTwoLayerNet("mem", new ByteArrayInputStream(out.toByteArray()));
         for (int k = 0; k < 4; k++) assertArrayEquals(p.get(k).data, q.get(k).data, 0.0);
         byte[] bytes = out.toByteArray();
         IOException e = assertThrows(IOException.class,
-                () -> Parameters.read("cut.bin", new ByteArrayInputStream(Arrays.copyOf(bytes, bytes.length - 3))));
+                () -> ModelFiles.readTwoLayerNet("cut.bin", new ByteArrayInputStream(Arrays.copyOf(bytes, bytes.length - 3))));
         assertTrue(e.getMessage().contains("cut.bin") && e.getMessage().contains("truncated"), e.getMessage());
-        e = assertThrows(IOException.class, () -> Parameters.read("x.txt", new ByteArrayInputStream("hello world".getBytes())));
+        e = assertThrows(IOException.class, () -> ModelFiles.readTwoLayerNet("x.txt", new ByteArrayInputStream("hello world".getBytes())));
         assertTrue(e.getMessage().contains("not a tapegrad parameter file"), e.getMessage());
     }
 

@@ -1,4 +1,4 @@
-package io.github.tapegrad.samples.mnist;
+package io.github.tapegrad.samples.data;
 
 import java.io.IOException;
 

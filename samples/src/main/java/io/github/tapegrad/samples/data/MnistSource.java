@@ -1,4 +1,4 @@
-package io.github.tapegrad.samples.mnist;
+package io.github.tapegrad.samples.data;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,10 +16,15 @@ public final class MnistSource {
     public static final String TEST_IMAGES = "t10k-images-idx3-ubyte";
     public static final String TEST_LABELS = "t10k-labels-idx1-ubyte";
     private static final String[] FILES = {TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS};
-    private static final String BUNDLED = "/io/github/tapegrad/samples/mnist/";
+    private static final String BUNDLED = "/io/github/tapegrad/samples/data/";
 
     /** Training and test sets, and a one-line description of where they came from. */
-    public record Loaded(MnistData train, MnistData test, String description, boolean bundled) {}
+    public record Loaded(MnistData train, MnistData test, String description, boolean bundled) {
+        /** Classes named by the labels of either set (10 for MNIST). */
+        public int classes() {
+            return Math.max(train.classes(), test.classes());
+        }
+    }
 
     private MnistSource() {}
 

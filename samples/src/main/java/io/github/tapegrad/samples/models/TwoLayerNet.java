@@ -1,4 +1,4 @@
-package io.github.tapegrad.samples.twolayer;
+package io.github.tapegrad.samples.models;
 
 import io.github.tapegrad.engine.check.GradCheck;
 import io.github.tapegrad.nn.Affine;
@@ -7,7 +7,7 @@ import io.github.tapegrad.nn.Relu;
 import io.github.tapegrad.nn.SoftmaxWithLoss;
 import io.github.tapegrad.nn.optim.Optimizer;
 import io.github.tapegrad.nn.optim.Param;
-import io.github.tapegrad.samples.mnist.MnistData;
+import io.github.tapegrad.samples.data.MnistData;
 import java.util.List;
 import java.util.Random;
 import org.ejml.data.DMatrixRMaj;
@@ -16,9 +16,10 @@ import org.ejml.data.DMatrixRMaj;
  * The book's two-layer network (section 5.7.2): Affine1 → Relu1 → Affine2 → SoftmaxWithLoss, with
  * hand-written backpropagation. Parameters W1, b1, W2, b2 are fields shared with the layers and updated in
  * place by {@link #update}, with any optimizer. Not thread-safe, except {@link #accuracy(MnistData)}, which splits its work over
- * the cores with layers of its own.
+ * the cores with layers of its own. The gradients can also come from the tape ({@link #trainingStep(GradientEngine,
+ * Optimizer)}).
  */
-public final class TwoLayerNet {
+public final class TwoLayerNet implements Network {
     private final Parameters params;
     private final Affine affine1;
     private final Relu relu1;
@@ -55,6 +56,61 @@ public final class TwoLayerNet {
         this.paramList = paramsWith(new Parameters(grads.dW1(), grads.db1(), grads.dW2(), grads.db2()));
     }
 
+    @Override
+    public String describe() {
+        return "TwoLayerNet(" + params.inputSize() + ", " + params.hiddenSize() + ", " + params.outputSize() + ")";
+    }
+
+    @Override
+    public int inputSize() {
+        return params.inputSize();
+    }
+
+    @Override
+    public int outputSize() {
+        return params.outputSize();
+    }
+
+    @Override
+    public List<Param> trainableParams() {
+        return paramList;
+    }
+
+    @Override
+    public Step trainingStep(Optimizer optimizer) {
+        return trainingStep(GradientEngine.HAND, optimizer);
+    }
+
+    /**
+     * Training steps whose gradients come from the given engine, then {@code optimizer}'s update; each returns the loss
+     * of its forward pass. The tape engines record the network on a tape of their own each step, have its gradients
+     * copied into this network's gradient buffers ({@link TwoLayerNetOnTape#gradientInto}), and rewind the tape, so
+     * that the next step reuses its memory as the hand-written network reuses its buffers.
+     */
+    public Step trainingStep(GradientEngine engine, Optimizer optimizer) {
+        if (engine == GradientEngine.HAND) {
+            return (x, labels) -> {
+                double loss = gradient(x, labels);
+                update(optimizer);
+                return loss;
+            };
+        }
+        TwoLayerNetOnTape.Form form = engine == GradientEngine.TAPE_FUSED ? TwoLayerNetOnTape.Form.FUSED : TwoLayerNetOnTape.Form.COMPOSITE;
+        Parameters buffers = new Parameters(grads.dW1(), grads.db1(), grads.dW2(), grads.db2());
+        io.github.tapegrad.engine.autodiff.Tape tape = new io.github.tapegrad.engine.autodiff.Tape();
+        return (x, labels) -> {
+            double loss = TwoLayerNetOnTape.gradientInto(tape, params, x, labels, form, buffers);
+            update(optimizer);
+            return loss;
+        };
+    }
+
+    @Override
+    public DMatrixRMaj probabilities(DMatrixRMaj x) {
+        lastLayer.forward(predict(x), new int[x.numRows]);
+        return lastLayer.y().copy();
+    }
+
     /** The gradients of the last {@link #gradient} call; the same views every time. */
     public Grads grads() {
         return grads;
@@ -80,11 +136,6 @@ public final class TwoLayerNet {
     /** Mean loss for a batch with class-index labels. */
     public double loss(DMatrixRMaj x, int[] t) {
         return lastLayer.forward(predict(x), t);
-    }
-
-    /** The softmax probabilities of the last {@link #loss} call. */
-    public DMatrixRMaj probabilities() {
-        return lastLayer.y();
     }
 
     /**
@@ -156,6 +207,7 @@ public final class TwoLayerNet {
      * fork/join pool: each thread takes every k-th block with layers of its own over the shared (read-only during the
      * pass) parameters. The count is an exact integer, so the result does not depend on the split.
      */
+    @Override
     public double accuracy(MnistData data) {
         int n = data.size();
         int blocks = (n + BLOCK - 1) / BLOCK;

@@ -1,4 +1,4 @@
-package io.github.tapegrad.samples.multilayer;
+package io.github.tapegrad.samples.models;
 
 import io.github.tapegrad.nn.Affine;
 import io.github.tapegrad.nn.BatchNormalization;
@@ -8,12 +8,7 @@ import io.github.tapegrad.nn.Relu;
 import io.github.tapegrad.nn.Sigmoid;
 import io.github.tapegrad.nn.SoftmaxWithLoss;
 import io.github.tapegrad.nn.optim.Param;
-import io.github.tapegrad.samples.mnist.MnistData;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import io.github.tapegrad.samples.data.MnistData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -25,7 +20,7 @@ import org.ejml.data.DMatrixRMaj;
  * SoftmaxWithLoss, with optional L2 weight decay. Any {@link io.github.tapegrad.nn.optim.Optimizer} updates its
  * {@link #params()}. Not thread-safe.
  */
-public final class MultiLayerNet {
+public final class MultiLayerNet implements Network {
     private final NetConfig config;
     private final List<Affine> affines = new ArrayList<>();
     private final List<BatchNormalization> norms = new ArrayList<>();
@@ -117,8 +112,29 @@ public final class MultiLayerNet {
         for (Dropout d : dropouts) d.training(on);
     }
 
-    /** A training step for {@link io.github.tapegrad.samples.twolayer.Trainer#loop}: gradient, then the optimizer's update. */
-    public io.github.tapegrad.samples.twolayer.Trainer.Step step(io.github.tapegrad.nn.optim.Optimizer optimizer) {
+    @Override
+    public String describe() {
+        return config.toString();
+    }
+
+    @Override
+    public int inputSize() {
+        return config.inputSize();
+    }
+
+    @Override
+    public int outputSize() {
+        return config.outputSize();
+    }
+
+    @Override
+    public List<Param> trainableParams() {
+        return params;
+    }
+
+    /** Training steps: gradient in training mode, then the optimizer's update. */
+    @Override
+    public Step trainingStep(io.github.tapegrad.nn.optim.Optimizer optimizer) {
         return (x, t) -> {
             double loss = gradient(x, t);
             optimizer.step(params);
@@ -174,6 +190,7 @@ public final class MultiLayerNet {
     }
 
     /** Accuracy in inference mode, in blocks of 1000 rows (matrix products split over the cores). */
+    @Override
     public double accuracy(MnistData data) {
         DMatrixRMaj x = new DMatrixRMaj(1, 1);
         int correct = 0;
@@ -185,62 +202,10 @@ public final class MultiLayerNet {
         return (double) correct / data.size();
     }
 
-    /** Class probabilities (inference mode) for a batch; a fresh matrix. */
+    @Override
     public DMatrixRMaj probabilities(DMatrixRMaj x) {
         int[] anyLabels = new int[x.numRows];
         last.forward(predict(x), anyLabels);
         return last.y().copy();
-    }
-
-    // ------------------------------------------------------------------ file format
-
-    /**
-     * Writes the network: the 8 bytes {@code TAPEGRAD}, int version 1, UTF {@code MultiLayerNet}, then the config
-     * (int input, int count and each hidden size, int output, UTF activation, UTF init, boolean batchnorm, double
-     * dropout, double weight decay), then every parameter as UTF name, int rows, int cols and its doubles, then for
-     * each BatchNormalization its running mean and variance (D doubles each). Big-endian throughout.
-     */
-    public void write(OutputStream stream) throws IOException {
-        DataOutputStream out = new DataOutputStream(stream);
-        ModelFiles.writeHeader(out, ModelFiles.MULTI_LAYER_NET);
-        out.writeInt(config.inputSize());
-        out.writeInt(config.hidden().length);
-        for (int h : config.hidden()) out.writeInt(h);
-        out.writeInt(config.outputSize());
-        out.writeUTF(config.activation().name());
-        out.writeUTF(config.init().toString());
-        out.writeBoolean(config.batchNorm());
-        out.writeDouble(config.dropout());
-        out.writeDouble(config.weightDecay());
-        for (Param p : params) ModelFiles.writeMatrix(out, p.name(), p.value());
-        for (BatchNormalization bn : norms) {
-            ModelFiles.writeMatrix(out, bn.name() + ".mean", bn.runningMean());
-            ModelFiles.writeMatrix(out, bn.name() + ".var", bn.runningVar());
-        }
-        out.flush();
-    }
-
-    /** Reads what {@link #write} wrote, after the header; {@code source} names the file in errors. */
-    static MultiLayerNet readBody(String source, DataInputStream in) throws IOException {
-        int input = in.readInt();
-        int count = in.readInt();
-        if (count <= 0 || count > 1000) throw new IOException(source + ": impossible hidden layer count " + count);
-        int[] hidden = new int[count];
-        for (int i = 0; i < count; i++) hidden[i] = in.readInt();
-        int output = in.readInt();
-        NetConfig config;
-        try {
-            config = new NetConfig(input, hidden, output, NetConfig.Activation.valueOf(in.readUTF()), WeightInit.parse(in.readUTF()),
-                    in.readBoolean(), in.readDouble(), in.readDouble());
-        } catch (IllegalArgumentException e) {
-            throw new IOException(source + ": bad network configuration: " + e.getMessage(), e);
-        }
-        MultiLayerNet net = new MultiLayerNet(config, new Random(0));
-        for (Param p : net.params) ModelFiles.readMatrixInto(source, in, p.name(), p.value());
-        for (BatchNormalization bn : net.norms) {
-            ModelFiles.readMatrixInto(source, in, bn.name() + ".mean", bn.runningMean());
-            ModelFiles.readMatrixInto(source, in, bn.name() + ".var", bn.runningVar());
-        }
-        return net;
     }
 }

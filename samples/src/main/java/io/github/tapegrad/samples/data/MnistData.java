@@ -1,11 +1,11 @@
-package io.github.tapegrad.samples.mnist;
+package io.github.tapegrad.samples.data;
 
 import io.github.tapegrad.engine.tensor.Tensor;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * A set of images with their labels. Not for concurrent use by several training loops (gather reuses a buffer). Pixels are kept as unsigned bytes (1 byte each, so the full MNIST fits in
- * 55 MB) and converted to doubles in [0, 1] (pixel / 255) one batch at a time.
+ * A set of images with their labels. Pixels are kept as unsigned bytes (1 byte each, so the full MNIST fits in 55 MB)
+ * and converted to doubles in [0, 1] (pixel / 255) one batch at a time.
  */
 public final class MnistData {
     private final String name;
@@ -13,6 +13,7 @@ public final class MnistData {
     private final int features;
     private final byte[] pixels;
     private final int[] labels;
+    private final int classes;
     private static final double[] SCALE = new double[256];
 
     static {
@@ -31,6 +32,12 @@ public final class MnistData {
         this.features = images.rows() * images.cols();
         this.pixels = images.pixels();
         this.labels = labels;
+        int max = -1;
+        for (int label : labels) {
+            if (label < 0) throw new IllegalArgumentException(name + ": negative label " + label);
+            max = Math.max(max, label);
+        }
+        this.classes = max + 1;
     }
 
     public String name() {
@@ -45,6 +52,11 @@ public final class MnistData {
     /** Pixels per image (784 for MNIST). */
     public int features() {
         return features;
+    }
+
+    /** Number of classes the labels name: the largest label + 1 (10 for MNIST; 0 for an empty set). */
+    public int classes() {
+        return classes;
     }
 
     /** The label of example {@code i}. */

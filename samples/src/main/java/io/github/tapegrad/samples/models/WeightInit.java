@@ -1,4 +1,4 @@
-package io.github.tapegrad.samples.multilayer;
+package io.github.tapegrad.samples.models;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package io.github.tapegrad.samples.mnist;
+package io.github.tapegrad.samples.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static io.github.tapegrad.engine.testing.TensorGens.qt;

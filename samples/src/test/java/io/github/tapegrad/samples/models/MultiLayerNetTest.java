@@ -1,5 +1,6 @@
-package io.github.tapegrad.samples.multilayer;
+package io.github.tapegrad.samples.models;
 
+import io.github.tapegrad.samples.io.ModelFiles;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,8 +14,8 @@ import io.github.tapegrad.nn.Dropout;
 import io.github.tapegrad.nn.optim.Adam;
 import io.github.tapegrad.nn.optim.Param;
 import io.github.tapegrad.nn.optim.Sgd;
-import io.github.tapegrad.samples.mnist.MnistSource;
-import io.github.tapegrad.samples.twolayer.Trainer;
+import io.github.tapegrad.samples.data.MnistSource;
+import io.github.tapegrad.samples.training.Trainer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -65,8 +66,8 @@ class MultiLayerNetTest {
     void bookSizedNetworkMatchesTheTwoLayerNetsInitialisation() {
         NetConfig c = new NetConfig(784, new int[] {50}, 10, NetConfig.Activation.RELU, new WeightInit.Fixed(0.01), false, 0, 0);
         MultiLayerNet net = new MultiLayerNet(c, new Random(0));
-        io.github.tapegrad.samples.twolayer.Parameters p =
-                io.github.tapegrad.samples.twolayer.Parameters.initial(784, 50, 10, 0.01, new Random(0));
+        io.github.tapegrad.samples.models.Parameters p =
+                io.github.tapegrad.samples.models.Parameters.initial(784, 50, 10, 0.01, new Random(0));
         assertArrayEquals(p.W1().data, net.params().get(0).value().data, 0.0);
         assertArrayEquals(p.W2().data, net.params().get(2).value().data, 0.0);
     }
@@ -99,7 +100,7 @@ class MultiLayerNetTest {
         });
         net.gradient(x, new int[] {0, 1, 2, 0, 1});
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        net.write(out);
+        ModelFiles.write(net, out);
         MultiLayerNet back = ModelFiles.readMultiLayerNet("mem", new ByteArrayInputStream(out.toByteArray()));
         assertEquals(c.toString(), back.config().toString());
         for (int k = 0; k < net.params().size(); k++) {
@@ -159,7 +160,7 @@ class MultiLayerNetTest {
             MultiLayerNet net = new MultiLayerNet(c, rng);
             var opt = adam ? new Adam() : new Sgd(0.01);
             Trainer.Result r = Trainer.loop(300, 100, rng, data.train(), data.test(), new Trainer.Listener() {},
-                    net.step(opt), net::accuracy);
+                    net.trainingStep(opt), net::accuracy);
             double mean = 0;
             for (int i = 250; i < 300; i++) mean += r.losses()[i] / 50;
             finalLoss[run] = mean;

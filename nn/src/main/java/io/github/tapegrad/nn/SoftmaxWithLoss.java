@@ -1,6 +1,7 @@
 package io.github.tapegrad.nn;
 
 import io.github.tapegrad.engine.tensor.RawStorage;
+import io.github.tapegrad.engine.tensor.Targets;
 import io.github.tapegrad.engine.tensor.Tensor;
 import org.ejml.data.DMatrixRMaj;
 
@@ -69,7 +70,7 @@ public final class SoftmaxWithLoss {
             throw new IllegalArgumentException(name + ": x has shape " + LayerChecks.shape(x) + " but t has shape " + LayerChecks.shape(t));
         }
         int[] idx = labelBuffer(t.numRows);
-        for (int i = 0; i < t.numRows; i++) idx[i] = oneHotIndex(t, i);
+        Targets.oneHotIndices(name, t.data, t.numRows, t.numCols, idx);
         return forwardLabels(x, idx, t.numRows);
     }
 
@@ -106,21 +107,6 @@ public final class SoftmaxWithLoss {
     private int[] labelBuffer(int n) {
         if (labels.length != n) labels = new int[n];
         return labels;
-    }
-
-    private int oneHotIndex(DMatrixRMaj t, int row) {
-        int hot = -1;
-        for (int j = 0; j < t.numCols; j++) {
-            double v = t.data[row * t.numCols + j];
-            if (v == 1.0 && hot < 0) {
-                hot = j;
-            } else if (v != 0.0) {
-                throw new IllegalArgumentException(name + ": target row " + row + " is not one-hot: value " + v
-                        + " at column " + j + (v == 1.0 ? " is a second 1" : ""));
-            }
-        }
-        if (hot < 0) throw new IllegalArgumentException(name + ": target row " + row + " is not one-hot: it has no 1");
-        return hot;
     }
 
     private double forwardLabels(DMatrixRMaj x, int[] t, int n) {

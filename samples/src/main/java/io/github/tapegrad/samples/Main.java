@@ -40,6 +40,20 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        try {
+            io.github.tapegrad.engine.tensor.Settings.check();
+        } catch (IllegalStateException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+        }
+        int exit;
+        try {
+            exit = commandLine().execute(args);
+        } catch (OutOfMemoryError e) {
+            // NOTE: sizes are checked against the heap before work starts; this is the last resort for what they miss
+            System.err.println("error: out of memory (" + e.getMessage() + "); smaller sizes or a larger heap (java -Xmx...) help");
+            exit = 1;
+        }
+        System.exit(exit);
     }
 }

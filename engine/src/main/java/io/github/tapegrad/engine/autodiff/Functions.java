@@ -1,6 +1,7 @@
 package io.github.tapegrad.engine.autodiff;
 
 import io.github.tapegrad.engine.tensor.Shapes;
+import io.github.tapegrad.engine.tensor.Targets;
 import io.github.tapegrad.engine.tensor.Tensor;
 
 /**
@@ -65,13 +66,22 @@ public final class Functions {
     }
 
     /**
-     * Mean cross-entropy of row-wise softmax(logits) against target rows (one-hot, or any rows summing to 1):
-     * (1/N) Σᵢ (logsumexp(xᵢ) − ⟨tᵢ, xᵢ⟩).
+     * Mean cross-entropy of row-wise softmax(logits) against one-hot target rows: (1/N) Σᵢ (logsumexp(xᵢ) − ⟨tᵢ, xᵢ⟩).
+     *
+     * @throws IllegalArgumentException when a target row is not one-hot (C−1 zeros and a single 1), naming the row, as
+     *                                  the SoftmaxWithLoss layer does
      */
     public static Var softmaxCrossEntropy(Var logits, Tensor targets) {
-        Shapes.checkRank("softmaxCrossEntropy", logits.shape(), 2);
+        return softmaxCrossEntropy("softmaxCrossEntropy", logits, targets);
+    }
+
+    /** {@link #softmaxCrossEntropy(Var, Tensor)}, its errors starting with {@code who} (a layer's name, say). */
+    public static Var softmaxCrossEntropy(String who, Var logits, Tensor targets) {
+        if (targets == null) throw new IllegalArgumentException(who + ": null targets");
+        Shapes.checkRank(who, logits.shape(), 2);
         checkBatch(logits, targets.rank() == 2 ? targets.dim(0) : -1, null);
-        Shapes.checkSame("softmaxCrossEntropy (logits vs targets)", logits.shape(), targets.shape());
+        Shapes.checkSame(who + " (logits vs targets)", logits.shape(), targets.shape());
+        Targets.oneHotIndices(who, targets);
         Var picked = logits.mul(logits.tape().constant(targets)).sum(1, false);
         return logSumExp(logits, 1, false).sub(picked).mean();
     }

@@ -228,6 +228,7 @@ public sealed interface Primitive {
                 return recorded;
             }
             Tensor[] grads = applied.backward().vjp(g.value(), needs);
+            if (grads == null) throw new IllegalStateException("custom op '" + op.name() + "' returned null from its gradient rule");
             if (grads.length != inputs.size()) {
                 throw new IllegalStateException("custom op '" + op.name() + "' returned " + grads.length
                         + " gradients for " + inputs.size() + " inputs");

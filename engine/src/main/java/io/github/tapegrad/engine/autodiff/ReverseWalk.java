@@ -1,5 +1,6 @@
 package io.github.tapegrad.engine.autodiff;
 
+import io.github.tapegrad.engine.tensor.Arena;
 import io.github.tapegrad.engine.tensor.RawStorage;
 import io.github.tapegrad.engine.tensor.Shapes;
 import io.github.tapegrad.engine.tensor.Tensor;
@@ -55,12 +56,17 @@ final class ReverseWalk {
         Var[] cotangent = new Var[end + 1];
         cotangent[end] = tape.constant(seed);
         boolean previous = tape.setRecording(request.isDifferentiable());
+        // NOTE: a plain request's intermediate gradients live only for this walk and its step: their storage comes from
+        // the tape's arena, so a training loop that rewinds its tape computes them in the previous step's memory. A
+        // differentiable request records its gradients as values of the graph, in memory of their own.
+        Arena.Scope scope = request.isDifferentiable() ? null : tape.arena().valuesFrom("a gradient rule");
         try {
             for (int i = end; i >= 0; i--) {
                 Var g = cotangent[i];
                 if (g == null || !reaches[i]) continue;
                 Tape.Node node = tape.node(i);
                 if (node.op() == null) continue;
+                if (scope != null) scope.madeBy(ruleName(node.op()));
                 List<Var> inputs = node.op().inputs();
                 boolean[] needs = new boolean[inputs.size()];
                 boolean any = false;
@@ -84,6 +90,7 @@ final class ReverseWalk {
                 if (!everyValue && !wanted[i]) cotangent[i] = null;
             }
         } finally {
+            if (scope != null) scope.close();
             tape.setRecording(previous);
         }
         Gradients gradients = new Gradients(tape, cotangent, wrt, request.isDifferentiable(), everyValue);
@@ -91,6 +98,17 @@ final class ReverseWalk {
             for (int i = 0; i < wrt.length; i++) gradients.get(wrt[i]).copyTo(request.into().get(i));
         }
         return gradients;
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<String, String> RULE_NAMES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** "the gradient rule of matmul": made once per op name, so that naming a step's values allocates nothing. */
+    private static String ruleName(Primitive op) {
+        String name = op.name();
+        String cached = RULE_NAMES.get(name);
+        if (cached != null) return cached;
+        // a bounded cache: custom ops may carry names made on the fly
+        return RULE_NAMES.size() < 1024 ? RULE_NAMES.computeIfAbsent(name, n -> "the gradient rule of " + n) : "the gradient rule of " + name;
     }
 
     /** A buffer to copy into must not be the storage of a value on the tape: the copy would change that value. */

@@ -1,6 +1,7 @@
 package io.github.tapegrad.engine.autodiff;
 
 import io.github.tapegrad.engine.tensor.Arena;
+import io.github.tapegrad.engine.tensor.Shapes;
 import io.github.tapegrad.engine.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,6 +40,8 @@ public final class Tape implements AutoCloseable {
     private boolean recording = true;
     private boolean checkFinite;
     private boolean closed;
+    /** noRecord scopes open right now: each must be closed after the ones opened inside it. */
+    private int noRecordDepth;
     /** How many times this tape has been rewound: a tracked Var remembers the step it was recorded in. */
     private int step;
 
@@ -83,12 +86,15 @@ public final class Tape implements AutoCloseable {
     /** Applies a custom operation to the given inputs and records it (if any input is tracked). */
     public Var apply(CustomOp op, Var... inputs) {
         ensureOpen();
+        Shapes.nonNull("apply", "the custom op", op);
+        Shapes.nonNull(op.name(), "the inputs", inputs);
         Tensor[] values = new Tensor[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             checkOwn(op.name(), inputs[i]);
             values[i] = inputs[i].value();
         }
         CustomOp.Result result = op.forward(values, arena);
+        if (result == null) throw new IllegalStateException("custom op '" + op.name() + "' returned no result from forward");
         return apply(new Primitive.Custom(op, List.of(inputs), result));
     }
 
@@ -124,7 +130,18 @@ public final class Tape implements AutoCloseable {
         ensureOpen();
         boolean previous = recording;
         recording = false;
-        return () -> recording = previous;
+        int depth = ++noRecordDepth;
+        boolean[] closedScope = new boolean[1];
+        return () -> {
+            if (closedScope[0]) return;
+            if (depth != noRecordDepth) {
+                throw new IllegalStateException("noRecord scopes closed out of order: " + (noRecordDepth - depth) + " scope(s)"
+                        + " opened inside this one are still open; close the inner ones first (try-with-resources does)");
+            }
+            closedScope[0] = true;
+            noRecordDepth--;
+            recording = previous;
+        };
     }
 
     /** A scope without recording; {@link #close()} restores the previous mode. */

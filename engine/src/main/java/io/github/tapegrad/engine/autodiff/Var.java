@@ -69,6 +69,7 @@ public final class Var {
     // ------------------------------------------------------------------ binary, broadcasting
 
     private Var[] broadcastPair(String op, Var other) {
+        Shapes.nonNull(op, "the other operand", other);
         int[] s = Shapes.broadcast(op, shape(), other.shape());
         return new Var[] {broadcastTo(s), other.broadcastTo(s)};
     }
@@ -148,6 +149,7 @@ public final class Var {
 
     /** {@code op(this)·op(other)} where op transposes when flagged; no transpose is materialised. */
     public Var matmul(Var other, boolean transThis, boolean transOther) {
+        Shapes.nonNull("matmul", "the other operand", other);
         return tape.apply(new Primitive.MatMul(this, other, transThis, transOther));
     }
 
@@ -158,18 +160,21 @@ public final class Var {
 
     /** Same values, new shape (one dimension may be -1). */
     public Var reshape(int... newShape) {
+        Shapes.nonNull("reshape", "the shape", newShape);
         if (Arrays.equals(newShape, value.shape())) return this;
         return tape.apply(new Primitive.Reshape(this, newShape.clone()));
     }
 
     /** Repeats the value along its size-1 dimensions to reach {@code target}. */
     public Var broadcastTo(int... target) {
+        Shapes.nonNull("broadcastTo", "the shape", target);
         if (Arrays.equals(target, value.shape())) return this;
         return tape.apply(new Primitive.BroadcastTo(this, target.clone()));
     }
 
     /** Sums this value down to {@code target}, the inverse of broadcasting (composed from sum and reshape). */
     public Var sumTo(int... target) {
+        Shapes.nonNull("sumTo", "the shape", target);
         int[] s = value.shape();
         if (Arrays.equals(s, target)) return this;
         Shapes.checkBroadcastable("sumTo", target, s);
@@ -215,6 +220,9 @@ public final class Var {
 
     /** {@code mask ≠ 0 ? a : b} elementwise, for a constant mask; a, b and the mask broadcast together. */
     public static Var where(Tensor mask, Var a, Var b) {
+        Shapes.nonNull("where", "the mask", mask);
+        Shapes.nonNull("where", "a", a);
+        Shapes.nonNull("where", "b", b);
         int[] s = Shapes.broadcast("where", Shapes.broadcast("where", mask.shape(), a.shape()), b.shape());
         return a.tape.apply(new Primitive.Select(mask.broadcastTo(s), a.broadcastTo(s), b.broadcastTo(s)));
     }

@@ -16,9 +16,15 @@ import org.ejml.data.DMatrixRMaj;
  * them throws {@link ReclaimedValueException} naming the op that made them. A value is therefore either the numbers it
  * was made with or an error, never another step's numbers. {@link Tensor#copy()} keeps one beyond its step.
  *
+ * <p>While a {@link #valuesFrom scope} is open on a thread, the tensor operations that thread runs take their storage
+ * from the arena too: the reverse walk of a plain gradient request opens one, so a step's intermediate gradients reuse
+ * the previous step's memory instead of being allocated and collected again.
+ *
  * <p>Not thread-safe: one thread records and rewinds a tape.
  */
 public final class Arena {
+    /** The arena whose scope is open on this thread, if any. */
+    private static final ThreadLocal<Arena> ACTIVE = new ThreadLocal<>();
     private final List<DMatrixRMaj> matrices = new ArrayList<>();
     private final List<Object> keys = new ArrayList<>();
     private final List<Object> objects = new ArrayList<>();
@@ -26,6 +32,10 @@ public final class Arena {
     private int nextObject;
     private int step;
     private String reclaimedBy = "rewind";
+    /** What the open scope's values are made by, for the message of a read after reclaim. */
+    private String maker;
+    /** The array {@link #takeArray} handed out last: the one a tensor operation is about to wrap. */
+    private double[] pending;
 
     /**
      * The step's next matrix, reshaped to rows × cols (its array reused when large enough). Its contents are
@@ -114,6 +124,74 @@ public final class Arena {
         nextMatrix = 0;
         nextObject = 0;
         reclaimedBy = why;
+    }
+
+    /**
+     * Opens a scope on this thread: until it is closed, tensor operations on this thread take their storage from this
+     * arena, and their results belong to the current step. Scopes nest; closing one restores the one before.
+     *
+     * @param madeBy what the scope's values are made by, named when a read after reclaim throws
+     */
+    public Scope valuesFrom(String madeBy) {
+        Scope scope = new Scope(ACTIVE.get(), maker);
+        ACTIVE.set(this);
+        maker = madeBy;
+        return scope;
+    }
+
+    /** An open {@link #valuesFrom} scope. */
+    public final class Scope implements AutoCloseable {
+        private final Arena previous;
+        private final String previousMaker;
+
+        private Scope(Arena previous, String previousMaker) {
+            this.previous = previous;
+            this.previousMaker = previousMaker;
+        }
+
+        /** Names what the values made from now on are made by. */
+        public void madeBy(String madeBy) {
+            maker = madeBy;
+        }
+
+        @Override
+        public void close() {
+            maker = previousMaker;
+            pending = null;
+            if (previous == null) ACTIVE.remove();
+            else ACTIVE.set(previous);
+        }
+    }
+
+    /** The arena whose scope is open on this thread, or null. */
+    static Arena active() {
+        return ACTIVE.get();
+    }
+
+    /** A zeroed array of at least {@code size} doubles from this step's memory, for a tensor operation's result. */
+    double[] takeArray(int size) {
+        boolean reused = nextMatrix < matrices.size();
+        DMatrixRMaj m = matrix(1, size);
+        // a new array is zeroed already; a reused one holds an earlier step's numbers
+        if (reused) java.util.Arrays.fill(m.data, 0, size, 0.0);
+        pending = m.data;
+        return m.data;
+    }
+
+    /** A tensor over {@code values} when it is the array {@link #takeArray} handed out last; else null. */
+    Tensor adoptPending(int[] shape, double[] values) {
+        if (values != pending) return null;
+        pending = null;
+        DMatrixRMaj m = new DMatrixRMaj(0, 0);
+        m.data = values;
+        m.numRows = Shapes.matrixRows(shape);
+        m.numCols = Shapes.matrixCols(shape);
+        return new Tensor(shape, m, this, step, maker);
+    }
+
+    /** A tensor of the open scope over an arena matrix a tensor operation has filled. */
+    Tensor adoptMatrix(int[] shape, DMatrixRMaj m) {
+        return new Tensor(shape, m, this, step, maker);
     }
 
     /** Bytes of array storage this arena holds (for allocation reports). */

@@ -22,7 +22,7 @@ public final class Gemm {
     static final long PARALLEL_MIN_WORK = 500_000;
 
     private static final boolean VECTOR_MODULE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-    private static final boolean VECTOR_ENABLED = VECTOR_MODULE && !"ejml".equals(System.getProperty("tapegrad.gemm"));
+    private static final boolean VECTOR_ENABLED = VECTOR_MODULE && Settings.vectorKernelWanted();
     private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
 
     private Gemm() {}
@@ -136,6 +136,10 @@ public final class Gemm {
                     + (transA || transB ? " (operands as used, after transposition)" : ""));
         }
         if (out == a || out == b) throw new IllegalArgumentException("matmul: the output must not alias an input");
+        if ((long) m * n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("matmul: the product of (" + m + "x" + ka + ") and (" + kb + "x" + n + ") would have "
+                    + (long) m * n + " entries, more than one matrix holds (2^31 - 1)");
+        }
         out.reshape(m, n);
         if (ka == 0) {
             out.zero();

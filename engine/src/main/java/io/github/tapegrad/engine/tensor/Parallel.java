@@ -12,22 +12,24 @@ import java.util.concurrent.locks.LockSupport;
  * thread that the threads take in turn, so a thread that the operating system (or the hypervisor) holds back
  * leaves its chunks to the others instead of making them wait; a worker that has not started by the time the
  * chunks are gone is called off. Only one split runs at a time: a caller that finds the workers busy (another
- * thread's split), or other threads inside kernels of their own, does its whole range itself. Splits never change results: callers guarantee that each output
- * row is computed the same way whichever thread computes it.
+ * thread's split), or other threads inside kernels of their own, does its whole range itself. Splits never change
+ * results: callers guarantee that each output row is computed the same way whichever thread computes it.
  *
- * <p>Internal to the engine's kernels (not API): the workers start on the first split that needs them, never when
- * the class loads, and are daemon threads that park after about 0.2 ms without work.
+ * <p><b>Lifecycle.</b> The workers are the engine's: its matrix products use them. They start with the first split
+ * that needs them (never when a class loads), are daemon threads, park after about 0.2 ms without work, and
+ * {@link #shutdown()} stops them; the next split starts them again. Row-parallel numeric work whose tasks call the
+ * engine's kernels (evaluating a network over a data set in blocks, say) may split itself here too: its products then
+ * run on their calling thread instead of fighting over the cores with a second pool.
  */
-final class Parallel {
+public final class Parallel {
     /** Work to be done on rows [from, to). */
     @FunctionalInterface
-    interface RangeTask {
+    public interface RangeTask {
         /** Does the work for rows [from, to). */
         void run(int from, int to);
     }
 
-    private static final int THREADS = Math.max(1, Integer.getInteger("tapegrad.threads",
-            Runtime.getRuntime().availableProcessors()));
+    private static final int THREADS = Settings.threads();
     /** Chunks per thread: enough to even out a late thread, few enough that taking one costs nothing. */
     static final int CHUNKS_PER_THREAD = 4;
     private static final AtomicBoolean BUSY = new AtomicBoolean();
@@ -47,22 +49,13 @@ final class Parallel {
     private static int chunkRows;
     private static int chunks;
 
-    /** The worker threads, started when this holder class is first used: by the first split. */
-    private static final class Workers {
-        static final Worker[] ALL = new Worker[THREADS - 1];
-
-        static {
-            for (int i = 0; i < ALL.length; i++) {
-                ALL[i] = new Worker("tapegrad-gemm-" + (i + 1));
-                ALL[i].start();
-            }
-        }
-    }
+    /** The running workers, or null before the first split and after {@link #shutdown()}. Changed under {@link #BUSY}. */
+    private static Worker[] workers;
 
     private Parallel() {}
 
     /** Number of threads a split uses, the caller included ({@code -Dtapegrad.threads=N}, default: the available cores). */
-    static int threads() {
+    public static int threads() {
         return THREADS;
     }
 
@@ -71,7 +64,7 @@ final class Parallel {
      * the calling thread and the workers. Nested calls (from inside a task) and calls while another thread's split
      * is running do their whole range on the calling thread. A task's exception is rethrown.
      */
-    static void forRows(int rows, int align, RangeTask task) {
+    public static void forRows(int rows, int align, RangeTask task) {
         int step = Math.max(1, align);
         int units = (rows + step - 1) / step;
         int wanted = Math.min(units, THREADS * CHUNKS_PER_THREAD);
@@ -85,7 +78,7 @@ final class Parallel {
             Parallel.chunkRows = (units + wanted - 1) / wanted * step;
             Parallel.chunks = (rows + chunkRows - 1) / chunkRows;
             NEXT_CHUNK.set(0);
-            Worker[] workers = Workers.ALL;
+            Worker[] workers = started();
             int helpers = Math.min(workers.length, chunks - 1);
             for (int w = 0; w < helpers; w++) workers[w].post();
             Throwable failure = null;
@@ -104,6 +97,54 @@ final class Parallel {
             if (failure != null) throw new IllegalStateException(failure);
         } finally {
             Parallel.task = null;
+            BUSY.set(false);
+        }
+    }
+
+    /** The workers, started now if they are not running. Called with {@link #BUSY} held. */
+    private static Worker[] started() {
+        if (workers == null) {
+            Worker[] ws = new Worker[THREADS - 1];
+            for (int i = 0; i < ws.length; i++) {
+                ws[i] = new Worker("tapegrad-gemm-" + (i + 1));
+                ws[i].start();
+            }
+            workers = ws;
+        }
+        return workers;
+    }
+
+    /**
+     * Stops the worker threads once the split in progress (if any) has finished, and waits for them to end. The next
+     * split that needs workers starts new ones.
+     */
+    public static void shutdown() {
+        while (!BUSY.compareAndSet(false, true)) Thread.onSpinWait();
+        Worker[] ws;
+        try {
+            ws = workers;
+            workers = null;
+            if (ws != null) for (Worker w : ws) w.stopRunning();
+        } finally {
+            BUSY.set(false);
+        }
+        if (ws == null) return;
+        for (Worker w : ws) {
+            try {
+                w.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Whether worker threads are running (they are started by the first split that needs them). */
+    public static boolean isRunning() {
+        while (!BUSY.compareAndSet(false, true)) Thread.onSpinWait();
+        try {
+            return workers != null;
+        } finally {
             BUSY.set(false);
         }
     }
@@ -132,6 +173,7 @@ final class Parallel {
         private static final int RUNNING = 2;
         /** IDLE → POSTED by the caller; POSTED → RUNNING by the worker, or POSTED → IDLE when the caller calls it off. */
         private final AtomicInteger state = new AtomicInteger(IDLE);
+        private volatile boolean stopped;
         private Throwable failure;
 
         Worker(String name) {
@@ -152,11 +194,17 @@ final class Parallel {
             return failure;
         }
 
+        void stopRunning() {
+            stopped = true;
+            LockSupport.unpark(this);
+        }
+
         @Override
         public void run() {
-            while (true) {
+            while (!stopped) {
                 int spins = 0;
                 while (state.get() != POSTED) {
+                    if (stopped) return;
                     if (++spins < SPINS) Thread.onSpinWait();
                     else LockSupport.park(this);
                 }

@@ -34,6 +34,15 @@ public final class Shapes {
     }
 
     /** Validates a user-supplied shape and returns a defensive copy. */
+    /**
+     * {@code value}, or an {@link IllegalArgumentException} naming the operation and the argument when it is null (never
+     * a bare NullPointerException from deeper down).
+     */
+    public static <T> T nonNull(String op, String argument, T value) {
+        if (value == null) throw new IllegalArgumentException(op + ": " + argument + " must not be null");
+        return value;
+    }
+
     public static int[] checked(int[] shape) {
         if (shape == null) throw new IllegalArgumentException("shape must not be null");
         for (int d : shape) {

@@ -50,7 +50,16 @@ public final class Tensor {
         return arena != null && !arena.isLive(step);
     }
 
+    /**
+     * A tensor over {@code values}. NOTE: when {@code values} came from {@link #buffer} inside an arena scope, the tensor
+     * belongs to that arena's step; any other array is owned for good.
+     */
     private static Tensor owning(int[] shape, double[] values) {
+        Arena arena = Arena.active();
+        if (arena != null) {
+            Tensor leased = arena.adoptPending(shape, values);
+            if (leased != null) return leased;
+        }
         DMatrixRMaj m = new DMatrixRMaj(0, 0);
         m.data = values;
         m.numRows = Shapes.matrixRows(shape);
@@ -58,8 +67,11 @@ public final class Tensor {
         return new Tensor(shape, m);
     }
 
+    /** Zeroed storage for an operation's result: fresh, or the arena's while a scope is open on this thread. */
     private static double[] buffer(int[] shape) {
-        return new double[Math.max(1, Shapes.size(shape))];
+        Arena arena = Arena.active();
+        int n = Math.max(1, Shapes.size(shape));
+        return arena == null ? new double[n] : arena.takeArray(n);
     }
 
     // ------------------------------------------------------------------ factories
@@ -71,11 +83,14 @@ public final class Tensor {
 
     /** A rank-1 tensor; the values are copied. */
     public static Tensor vector(double... values) {
+        Shapes.nonNull("vector", "the values", values);
         return owning(new int[] {values.length}, values.clone());
     }
 
     /** A rank-2 tensor from rows of equal length; the values are copied. */
     public static Tensor matrix(double[][] rows) {
+        Shapes.nonNull("matrix", "the rows", rows);
+        for (int i = 0; i < rows.length; i++) Shapes.nonNull("matrix", "row " + i, rows[i]);
         int r = rows.length;
         int c = r == 0 ? 0 : rows[0].length;
         double[] v = new double[Math.max(1, r * c)];
@@ -90,6 +105,7 @@ public final class Tensor {
 
     /** A tensor of the given shape from row-major values; the values are copied. */
     public static Tensor of(double[] values, int... shape) {
+        Shapes.nonNull("of", "the values", values);
         int[] s = Shapes.checked(shape);
         if (values.length != Shapes.size(s)) {
             throw new IllegalArgumentException("of: " + values.length + " values do not fill shape " + Shapes.format(s)
@@ -102,6 +118,7 @@ public final class Tensor {
 
     /** A rank-2 tensor copied from an EJML matrix. */
     public static Tensor fromMatrix(DMatrixRMaj m) {
+        Shapes.nonNull("fromMatrix", "the matrix", m);
         return of(Arrays.copyOf(m.data, m.numRows * m.numCols), m.numRows, m.numCols);
     }
 
@@ -142,6 +159,7 @@ public final class Tensor {
 
     /** Normal values N(mean, std²) drawn in row-major order from {@code rng}. */
     public static Tensor normal(Random rng, double mean, double std, int... shape) {
+        Shapes.nonNull("normal", "the generator", rng);
         int[] s = Shapes.checked(shape);
         double[] v = buffer(s);
         for (int i = 0, n = Shapes.size(s); i < n; i++) v[i] = mean + std * rng.nextGaussian();
@@ -155,6 +173,7 @@ public final class Tensor {
 
     /** Uniform values in [lo, hi) drawn in row-major order from {@code rng}. */
     public static Tensor uniform(Random rng, double lo, double hi, int... shape) {
+        Shapes.nonNull("uniform", "the generator", rng);
         int[] s = Shapes.checked(shape);
         double[] v = buffer(s);
         for (int i = 0, n = Shapes.size(s); i < n; i++) v[i] = lo + (hi - lo) * rng.nextDouble();
@@ -167,6 +186,7 @@ public final class Tensor {
      * @throws IllegalArgumentException naming the row when a label is outside [0, classes)
      */
     public static Tensor oneHot(int[] labels, int classes) {
+        Shapes.nonNull("oneHot", "the labels", labels);
         double[] v = new double[Math.max(1, labels.length * classes)];
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= classes) {
@@ -184,6 +204,8 @@ public final class Tensor {
      * @throws IllegalArgumentException naming the first tensor whose shape does not fit
      */
     public static Tensor concat(int axis, Tensor... parts) {
+        Shapes.nonNull("concat", "the tensors", parts);
+        for (int i = 0; i < parts.length; i++) Shapes.nonNull("concat", "tensor " + i, parts[i]);
         if (parts.length == 0) throw new IllegalArgumentException("concat: no tensors given");
         int[] first = parts[0].shape;
         int ax = Shapes.axis("concat", axis, first.length);
@@ -218,6 +240,9 @@ public final class Tensor {
 
     /** {@code mask != 0 ? a : b}, elementwise with broadcasting of all three. */
     public static Tensor where(Tensor mask, Tensor a, Tensor b) {
+        Shapes.nonNull("where", "the mask", mask);
+        Shapes.nonNull("where", "a", a);
+        Shapes.nonNull("where", "b", b);
         int[] s = Shapes.broadcast("where", Shapes.broadcast("where", mask.shape, a.shape), b.shape);
         Tensor m = mask.broadcastTo(s);
         Tensor x = a.broadcastTo(s);
@@ -251,6 +276,7 @@ public final class Tensor {
 
     /** The element at a multi-index with one index per dimension. */
     public double get(int... index) {
+        Shapes.nonNull("get", "the index", index);
         if (index.length != shape.length) {
             throw new IllegalArgumentException("get: " + index.length + " indices for shape " + Shapes.format(shape));
         }
@@ -320,6 +346,7 @@ public final class Tensor {
      * @return {@code dst}
      */
     public DMatrixRMaj copyTo(DMatrixRMaj dst) {
+        Shapes.nonNull("copyTo", "the destination", dst);
         dst.reshape(data().numRows, data().numCols);
         System.arraycopy(data().data, 0, dst.data, 0, size());
         return dst;
@@ -346,6 +373,7 @@ public final class Tensor {
     }
 
     private Tensor binary(String name, Kernels.Binary op, Tensor other) {
+        Shapes.nonNull(name, "the other operand", other);
         int[] s = Arrays.equals(shape, other.shape) ? shape : Shapes.broadcast(name, shape, other.shape);
         Tensor a = broadcastTo(s);
         Tensor b = other.broadcastTo(s);
@@ -478,32 +506,41 @@ public final class Tensor {
      * @throws IllegalArgumentException {@code matmul: cannot multiply (AxB) by (CxD)} on an inner-size mismatch
      */
     public Tensor matmul(Tensor other, boolean transThis, boolean transOther) {
+        Shapes.nonNull("matmul", "the other operand", other);
         if (shape.length != 2 || other.shape.length != 2) {
             throw new IllegalArgumentException("matmul: needs two rank-2 tensors, got " + Shapes.format(shape)
                     + " and " + Shapes.format(other.shape));
         }
-        DMatrixRMaj out = new DMatrixRMaj(1, 1);
+        Arena arena = Arena.active();
+        DMatrixRMaj out = arena == null ? new DMatrixRMaj(1, 1) : arena.matrix(1, 1);
         Gemm.mult(data(), transThis, other.data(), transOther, out);
-        return new Tensor(new int[] {out.numRows, out.numCols}, out);
+        int[] s = {out.numRows, out.numCols};
+        return arena == null ? new Tensor(s, out) : arena.adoptMatrix(s, out);
     }
 
     /** Transpose of a rank-2 tensor. */
     public Tensor transpose() {
         Shapes.checkRank("transpose", shape, 2);
-        DMatrixRMaj out = new DMatrixRMaj(shape[1], shape[0]);
+        Arena arena = Arena.active();
+        DMatrixRMaj out = arena == null ? new DMatrixRMaj(shape[1], shape[0]) : arena.matrix(shape[1], shape[0]);
         org.ejml.dense.row.CommonOps_DDRM.transpose(data(), out);
-        return new Tensor(new int[] {shape[1], shape[0]}, out);
+        int[] s = {shape[1], shape[0]};
+        return arena == null ? new Tensor(s, out) : arena.adoptMatrix(s, out);
     }
 
     /** The same values in a new shape with the same number of elements; one dimension may be -1. */
     public Tensor reshape(int... newShape) {
+        Shapes.nonNull("reshape", "the shape", newShape);
         int[] s = Shapes.resolveReshape(shape, newShape);
         if (Arrays.equals(s, shape)) return this;
-        return owning(s, Arrays.copyOf(data().data, Math.max(1, size())));
+        double[] v = buffer(s);
+        System.arraycopy(data().data, 0, v, 0, size());
+        return owning(s, v);
     }
 
     /** This tensor repeated along the dimensions where it has size 1 (NumPy {@code broadcast_to}). */
     public Tensor broadcastTo(int... target) {
+        Shapes.nonNull("broadcastTo", "the shape", target);
         if (Arrays.equals(shape, target)) return this;
         Shapes.checkBroadcastable("broadcastTo", shape, target);
         int[] s = target.clone();
@@ -533,6 +570,7 @@ public final class Tensor {
 
     /** Sum that reduces this tensor to {@code target}, the inverse of broadcasting to this shape. */
     public Tensor sumTo(int... target) {
+        Shapes.nonNull("sumTo", "the shape", target);
         if (Arrays.equals(shape, target)) return this;
         Shapes.checkBroadcastable("sumTo", target, shape);
         Tensor t = this;
@@ -620,6 +658,7 @@ public final class Tensor {
 
     /** Rows (entries along axis 0) at the given indices, in that order; indices may repeat. */
     public Tensor takeRows(int... indices) {
+        Shapes.nonNull("takeRows", "the indices", indices);
         if (shape.length == 0) throw new IllegalArgumentException("takeRows: a scalar has no rows");
         int rowSize = inner(0);
         int[] out = shape.clone();
@@ -652,6 +691,7 @@ public final class Tensor {
 
     /** For a rank-2 tensor, {@code out[i] = this[i, columns[i]]}: one entry per row, e.g. the logit of each label. */
     public Tensor gatherPerRow(int... columns) {
+        Shapes.nonNull("gatherPerRow", "the columns", columns);
         Shapes.checkRank("gatherPerRow", shape, 2);
         if (columns.length != shape[0]) {
             throw new IllegalArgumentException("gatherPerRow: " + columns.length + " indices for " + shape[0] + " rows");
@@ -674,6 +714,8 @@ public final class Tensor {
      * {@code |a - b| <= atol + rtol·|b|} (NumPy's {@code allclose}; equal infinities are close); NaNs are never close.
      */
     public boolean allClose(Tensor other, Tolerance tolerance) {
+        Shapes.nonNull("allClose", "the other tensor", other);
+        Shapes.nonNull("allClose", "the tolerance", tolerance);
         if (!Arrays.equals(shape, other.shape)) return false;
         double[] a = data().data;
         double[] b = other.data().data;

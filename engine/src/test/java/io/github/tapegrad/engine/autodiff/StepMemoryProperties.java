@@ -104,9 +104,12 @@ class StepMemoryProperties {
         }
     }
 
-    /** Which held values live in arena memory (borrowed or made by the arena op) rather than owning their storage. */
+    /**
+     * Which held values live in arena memory (borrowed, made by the arena op, or a plain request's gradient) rather than
+     * owning their storage.
+     */
     private static boolean inArena(String what) {
-        return List.of("W", "x", "hidden", "dW", "dW again").contains(what);
+        return List.of("W", "x", "hidden", "dW", "dv", "dW again").contains(what);
     }
 
     @Test

@@ -65,8 +65,11 @@ public final class LayerFunctions {
         return Functions.crossEntropy(x, labels);
     }
 
-    /** SoftmaxWithLoss with one-hot target rows: mean of logsumexp(xᵢ) − ⟨tᵢ, xᵢ⟩. */
+    /**
+     * SoftmaxWithLoss with one-hot target rows: mean of logsumexp(xᵢ) − ⟨tᵢ, xᵢ⟩. Targets are checked as the layer
+     * checks them, with the same message.
+     */
     public static Var softmaxWithLoss(Var x, Tensor oneHot) {
-        return Functions.softmaxCrossEntropy(x, oneHot);
+        return Functions.softmaxCrossEntropy("SoftmaxWithLoss", x, oneHot);
     }
 }

@@ -52,6 +52,8 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (steps < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--steps must be at least 1, got " + steps);
+        if (rounds < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--rounds must be at least 1, got " + rounds);
         MnistSource.Loaded loaded = MnistSource.load(data);
         out.println("data: " + loaded.description());
         out.println("matmul: " + Gemm.describe());
@@ -70,6 +72,8 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
         // the fused tape after its own warm-up: what it allocates per step once its arena has grown to the step's size
         time(stepsOf[1], batches, 2000);
         long[] allocatedFused = allocatedBytes(() -> time(stepsOf[1], batches, steps));
+        time(stepsOf[3], batches, 2000);
+        long[] allocatedComposite = allocatedBytes(() -> time(stepsOf[3], batches, steps));
         double[][] ms = new double[variants.length][rounds];
         for (Network.Step s : stepsOf) time(s, batches, Math.max(steps, 200));   // warm-up: JIT and buffers
         for (int r = 0; r < rounds; r++) {
@@ -81,6 +85,9 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
                 + " steps: the tape's small handle objects (records, values, op closures); tensor storage comes from the"
                 + " tape's arena and is reused; other threads: %.1f bytes/step)%n", (double) allocatedFused[0] / steps, steps,
                 (double) allocatedFused[1] / steps);
+        out.printf(Locale.ROOT, "RESULT alloc_bytes_per_step_tape_composite=%.1f  (the training thread, %d steps after 2000 warm-up"
+                + " steps: every forward value is a new tensor; the gradients come from the tape's arena)%n",
+                (double) allocatedComposite[0] / steps, steps);
         for (int v = 0; v < variants.length; v++) {
             // NOTE: the ratio is taken within each round, where both engines ran seconds apart, and then the median
             // over rounds: this shared machine's speed drifts by tens of percent between rounds.

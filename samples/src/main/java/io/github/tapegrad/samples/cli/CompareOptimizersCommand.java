@@ -5,6 +5,7 @@ import io.github.tapegrad.samples.data.MnistSource;
 import io.github.tapegrad.samples.models.MultiLayerNet;
 import io.github.tapegrad.samples.models.NetConfig;
 import io.github.tapegrad.samples.models.WeightInit;
+import io.github.tapegrad.samples.io.AtomicFiles;
 import io.github.tapegrad.samples.plot.TrainingPlot;
 import io.github.tapegrad.samples.training.Trainer;
 import java.io.PrintWriter;
@@ -52,6 +53,24 @@ public final class CompareOptimizersCommand implements java.util.concurrent.Call
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        // every name and the plot file are checked before the first optimizer trains
+        if (iterations < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--iterations must be at least 1, got " + iterations);
+        if (batchSize < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--batch-size must be at least 1, got " + batchSize);
+        for (String name : optimizers) {
+            try {
+                Models.optimizer(name, null);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--optimizers: " + e.getMessage());
+            }
+        }
+        if (plot != null) {
+            try {
+                TrainingPlot.checkFormat("--plot", plot);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            AtomicFiles.checkWritable("--plot", plot);
+        }
         MnistSource.Loaded loaded = MnistSource.load(data);
         out.println((loaded.bundled() ? "note: using " : "data: ") + loaded.description());
         // as the book: ReLU with He initialisation
@@ -76,7 +95,7 @@ public final class CompareOptimizersCommand implements java.util.concurrent.Call
         }
         out.println("final loss: mean of the last 100 iterations' losses");
         if (plot != null) {
-            TrainingPlot.writeLosses(curves, plot);
+            AtomicFiles.write(plot, o -> TrainingPlot.writeLosses(curves, o));
             out.println("plot: " + plot);
         }
         out.flush();

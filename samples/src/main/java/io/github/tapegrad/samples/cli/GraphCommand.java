@@ -5,6 +5,7 @@ import io.github.tapegrad.samples.apple.Shopping;
 import io.github.tapegrad.samples.graph.SvgGraph;
 import java.io.IOException;
 import java.io.PrintWriter;
+import io.github.tapegrad.samples.io.AtomicFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine;
@@ -35,9 +36,12 @@ public final class GraphCommand implements java.util.concurrent.Callable<Integer
     private void write(PrintWriter pw, String name, String title, Shopping.Recorded r) throws IOException {
         Path dot = out.resolve(name + ".dot");
         Path svg = out.resolve(name + ".svg");
-        Files.writeString(dot, DotExport.toDot(r.tape(), r.price(), r.all()));
+        // both texts are made before either file is touched: a failure leaves the old files as they were
+        String dotText = DotExport.toDot(r.tape(), r.price(), r.all());
         DotExport.Graph graph = DotExport.collect(r.tape(), r.price(), r.all());
-        Files.writeString(svg, SvgGraph.render(graph, title));
+        String svgText = SvgGraph.render(graph, title);
+        AtomicFiles.write(dot, o -> o.write(dotText.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        AtomicFiles.write(svg, o -> o.write(svgText.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         pw.printf("%-13s %d nodes, %d edges -> %s, %s%n", name, graph.nodes().size(), graph.edges().size(), dot, svg);
     }
 }

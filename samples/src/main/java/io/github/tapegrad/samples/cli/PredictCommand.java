@@ -39,6 +39,10 @@ public final class PredictCommand implements java.util.concurrent.Callable<Integ
                     "--image " + image + " is out of range: the test set has images 0.." + (test.size() - 1));
         }
         Network net = ModelFiles.read(load);
+        if (net.outputSize() <= test.label(image)) {
+            throw new IllegalArgumentException(load + " holds " + net.describe() + " with " + net.outputSize() + " outputs, but test"
+                    + " image " + image + " has label " + test.label(image) + ": the network was trained on other data");
+        }
         if (net.inputSize() != test.features()) {
             throw new IllegalArgumentException(load + " expects " + net.inputSize() + " inputs, the images have " + test.features());
         }

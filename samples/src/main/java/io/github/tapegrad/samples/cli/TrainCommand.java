@@ -3,6 +3,7 @@ package io.github.tapegrad.samples.cli;
 import io.github.tapegrad.nn.optim.Optimizer;
 import io.github.tapegrad.nn.optim.Sgd;
 import io.github.tapegrad.samples.data.MnistSource;
+import io.github.tapegrad.samples.io.AtomicFiles;
 import io.github.tapegrad.samples.io.ModelFiles;
 import io.github.tapegrad.samples.models.GradientEngine;
 import io.github.tapegrad.samples.models.MultiLayerNet;
@@ -13,9 +14,7 @@ import io.github.tapegrad.samples.models.TwoLayerNet;
 import io.github.tapegrad.samples.models.WeightInit;
 import io.github.tapegrad.samples.plot.TrainingPlot;
 import io.github.tapegrad.samples.training.Trainer;
-import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -128,7 +127,18 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         warmUp.start();
         Network start = load == null ? null : ModelFiles.read(load);
         Model chosen = checkOptions(start);
+        // output files are checked before any work: a bad path must not cost a training run
+        if (save != null) AtomicFiles.checkWritable("--save", save);
+        if (plot != null) {
+            try {
+                TrainingPlot.checkFormat("--plot", plot);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            AtomicFiles.checkWritable("--plot", plot);
+        }
         MnistSource.Loaded loaded = MnistSource.load(data);
+        checkSizes(loaded, start);
         if (loaded.bundled()) out.println("note: using " + loaded.description());
         else out.println("data: " + loaded.description());
         int inputs = loaded.train().features();
@@ -178,13 +188,14 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
             for (int i = r.losses().length - k; i < r.losses().length; i++) mean += r.losses()[i];
             out.printf(Locale.ROOT, "mean loss of the last %d iterations: %.5f%n", k, mean / k);
         }
-        if (plot != null) {
-            TrainingPlot.write(r, plot);
-            out.println("plot: " + plot);
-        }
+        // the parameters first: a plot that fails must not cost them
         if (save != null) {
-            write(o -> ModelFiles.write(net, o));
+            AtomicFiles.write(save, o -> ModelFiles.write(net, o));
             out.println("saved: " + save);
+        }
+        if (plot != null) {
+            AtomicFiles.write(plot, o -> TrainingPlot.write(r, o));
+            out.println("plot: " + plot);
         }
         if (requiredTestAccuracy != null && !(r.finalTestAccuracy() >= requiredTestAccuracy)) {
             out.printf(Locale.ROOT, "FAIL: test accuracy %.4f is below the required %.4f%n", r.finalTestAccuracy(), requiredTestAccuracy);
@@ -207,8 +218,33 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
                     + ", which holds a " + start.describe());
         }
         Model chosen = model != null ? model : fromFile != null ? fromFile : Model.TWOLAYER;
-        if (iterations < 0) throw new CommandLine.ParameterException(spec.commandLine(), "--iterations must be >= 0, got " + iterations);
-        if (batchSize <= 0) throw new CommandLine.ParameterException(spec.commandLine(), "--batch-size must be positive, got " + batchSize);
+        if (iterations < 0) throw bad("--iterations must be >= 0, got " + iterations);
+        if (batchSize <= 0) throw bad("--batch-size must be positive, got " + batchSize);
+        if (learningRate != null && !(learningRate > 0 && Double.isFinite(learningRate))) {
+            throw bad("--learning-rate must be a finite number > 0, got " + learningRate);
+        }
+        if (weightInitStd != null && !(weightInitStd >= 0 && Double.isFinite(weightInitStd))) {
+            throw bad("--weight-init-std must be a finite number >= 0, got " + weightInitStd);
+        }
+        if (dropout != null && !(dropout >= 0 && dropout < 1)) throw bad("--dropout must be in [0, 1), got " + dropout);
+        if (weightDecay != null && !(weightDecay >= 0 && Double.isFinite(weightDecay))) {
+            throw bad("--weight-decay must be a finite number >= 0, got " + weightDecay);
+        }
+        if (requiredTestAccuracy != null && !(requiredTestAccuracy >= 0 && requiredTestAccuracy <= 1)) {
+            throw bad("--require-test-accuracy must be in [0, 1], got " + requiredTestAccuracy);
+        }
+        if (init != null) {
+            try {
+                WeightInit.parse(init);
+            } catch (IllegalArgumentException e) {
+                throw bad("--init " + init + ": " + e.getMessage());
+            }
+        }
+        try {
+            Models.optimizer(optimizer, learningRate);
+        } catch (IllegalArgumentException e) {
+            throw bad("--optimizer " + e.getMessage());
+        }
         for (String option : chosen == Model.TWOLAYER ? MULTILAYER_ONLY : TWOLAYER_ONLY) {
             if (given.hasMatchedOption(option)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), option + " applies to --model "
@@ -231,6 +267,46 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         return chosen;
     }
 
+    private CommandLine.ParameterException bad(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    /**
+     * Sizes that depend on the data, checked before anything large is allocated: the batch against the training set,
+     * and the memory the run needs (the losses log, the batch, the network) against this JVM's heap.
+     */
+    private void checkSizes(MnistSource.Loaded loaded, Network start) {
+        int n = loaded.train().size();
+        if (batchSize > n) throw bad("--batch-size " + batchSize + " is larger than the training set (" + n + " images)");
+        long heap = Runtime.getRuntime().maxMemory();
+        needs("--iterations " + iterations + ": logging its losses", 8L * iterations, heap);
+        needs("--batch-size " + batchSize + ": its buffers", 8L * 6 * batchSize * Math.max(loaded.train().features(), 1), heap);
+        if (start == null && hidden != null) {
+            long doubles = 0;
+            long previous = loaded.train().features();
+            int[] sizes = hidden.sizes();
+            for (int i = 0; i <= sizes.length; i++) {
+                long next = i < sizes.length ? sizes[i] : loaded.classes();
+                doubles += previous * next + next;
+                previous = next;
+            }
+            // values, gradients and up to two optimizer states per parameter
+            needs("--hidden " + hidden + ": the network's parameters", 8L * 4 * doubles, heap);
+            for (int h : sizes) {
+                if ((long) h * Math.max(batchSize, loaded.train().features()) > Integer.MAX_VALUE) {
+                    throw bad("--hidden " + hidden + ": a layer of " + h + " units makes matrices of more than 2^31 entries");
+                }
+            }
+        }
+    }
+
+    private void needs(String what, long bytes, long heap) {
+        if (bytes > heap / 2) {
+            throw bad(String.format(Locale.ROOT, "%s would need %.1f GB, more than half of this JVM's heap (%.1f GB; -Xmx sets it)",
+                    what, bytes / 1e9, heap / 1e9));
+        }
+    }
+
     private static String name(Model m) {
         return m.name().toLowerCase(Locale.ROOT);
     }
@@ -239,20 +315,6 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         out.println("matmul: " + io.github.tapegrad.engine.tensor.Gemm.describe());
         out.println("loss logged per iteration: the loss of the gradient pass (before that step's update)");
         out.flush();
-    }
-
-    /** Writes the parameter file; I/O errors surface as unchecked, named by the file. */
-    private void write(Writer writer) {
-        try (OutputStream o = Files.newOutputStream(save)) {
-            writer.write(o);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(save + ": " + e.getMessage(), e);
-        }
-    }
-
-    @FunctionalInterface
-    private interface Writer {
-        void write(OutputStream o) throws java.io.IOException;
     }
 
     /** Accepts relu or sigmoid in any case. */

@@ -5,7 +5,6 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -13,7 +12,9 @@ import java.util.zip.ZipException;
  *
  * <p>Format: a big-endian header — magic 0x00000803 = 2051 for images (3 dimensions: count, rows, cols) or
  * 0x00000801 = 2049 for labels (1 dimension: count) — then count·rows·cols (or count) unsigned bytes. Everything
- * is validated before allocation, truncation and trailing bytes are errors, and every message names the file.
+ * is validated before use; the payload buffer grows with the bytes that really arrive (never to the size a header
+ * merely claims), truncation and trailing bytes are errors (after a gzip stream too), and every message names the
+ * file.
  */
 public final class IdxReader {
     /** Magic number of an image file: unsigned bytes (0x08), 3 dimensions. */
@@ -41,7 +42,7 @@ public final class IdxReader {
                 throw new IdxFormatException(name + ": " + count + " images of " + rows + "x" + cols + " = " + size
                         + " bytes is more than this reader supports");
             }
-            byte[] pixels = readPayload(name, data, (int) size, 16);
+            byte[] pixels = readPayload(name, data, (int) size, 16, "image count " + count + " of " + rows + "x" + cols);
             return new Images(count, rows, cols, pixels);
         }
     }
@@ -53,7 +54,7 @@ public final class IdxReader {
             checkMagic(name, magic, LABELS_MAGIC, "labels");
             int count = readHeaderInt(name, data, "label count");
             if (count < 0) throw new IdxFormatException(name + ": negative label count " + count);
-            byte[] raw = readPayload(name, data, count, 8);
+            byte[] raw = readPayload(name, data, count, 8, "label count " + count);
             int[] labels = new int[count];
             for (int i = 0; i < count; i++) {
                 labels[i] = raw[i] & 0xFF;
@@ -70,11 +71,8 @@ public final class IdxReader {
         int b1 = buffered.read();
         buffered.reset();
         if (b0 == 0x1f && b1 == 0x8b) {
-            try {
-                return new DataInputStream(new BufferedInputStream(new GZIPInputStream(buffered, 1 << 16), 1 << 16));
-            } catch (ZipException | EOFException e) {
-                throw new IdxFormatException(name + ": corrupt gzip data: " + e.getMessage(), e);
-            }
+            // NOTE: the compressed bytes are read whole (they are the file's own size), and inflated only as far as read
+            return new DataInputStream(new BufferedInputStream(new GzipInput(name, buffered.readAllBytes()), 1 << 16));
         }
         return new DataInputStream(buffered);
     }
@@ -98,18 +96,23 @@ public final class IdxReader {
         }
     }
 
-    private static byte[] readPayload(String name, DataInputStream data, int size, int header) throws IOException {
-        byte[] payload = new byte[size];
+    /**
+     * The payload the header announced. NOTE: the buffer starts at 1 MiB at most and doubles as bytes arrive, so a
+     * header claiming far more than the file holds costs no more memory than the file's real bytes.
+     */
+    private static byte[] readPayload(String name, DataInputStream data, int size, int header, String claim) throws IOException {
+        byte[] payload = new byte[Math.min(size, 1 << 20)];
         int read = 0;
         try {
             while (read < size) {
-                int n = data.read(payload, read, size - read);
+                if (read == payload.length) payload = java.util.Arrays.copyOf(payload, (int) Math.min(size, 2L * payload.length));
+                int n = data.read(payload, read, payload.length - read);
                 if (n < 0) break;
                 read += n;
             }
             if (read < size) {
-                throw new IdxFormatException(name + ": truncated: expected " + (header + (long) size) + " bytes (header "
-                        + header + " + payload " + size + ") but the file has " + (header + (long) read));
+                throw new IdxFormatException(name + ": truncated: its header's " + claim + " means expected " + (header + (long) size)
+                        + " bytes (header " + header + " + payload " + size + ") but the file has " + (header + (long) read));
             }
             if (data.read() >= 0) {
                 long extra = 1;

@@ -42,23 +42,37 @@ public final class MnistSource {
     }
 
     /**
-     * Loads from {@code dir}, or when it is null from the default folder, or failing that the bundled subset.
+     * Loads from {@code dir}; when it is null, from {@code $TAPEGRAD_MNIST} if that is set (it must then hold the four
+     * files), else from {@code ~/.cache/tapegrad/mnist} if it holds them, else the bundled subset.
      *
-     * @throws IOException naming the folder and the missing file when an explicit folder is incomplete
+     * @throws IOException naming the folder and the missing or unreadable file when an explicit folder (an argument or
+     *                     {@code $TAPEGRAD_MNIST}) is incomplete, or when a set is empty
      */
     public static Loaded load(Path dir) throws IOException {
-        if (dir != null) {
-            for (String f : FILES) {
-                if (resolve(dir, f) == null) {
-                    throw new IdxFormatException(dir + ": no " + f + " (or " + f + ".gz) in this folder; it needs the four"
-                            + " standard files " + String.join(", ", FILES));
-                }
-            }
-            return fromFolder(dir);
-        }
+        return load(dir, System.getenv("TAPEGRAD_MNIST"));
+    }
+
+    /** {@link #load(Path)} with the value of {@code $TAPEGRAD_MNIST} given (null when unset). */
+    static Loaded load(Path dir, String env) throws IOException {
+        if (dir != null) return fromFolder(checkFolder(dir, dir.toString()));
+        if (env != null && !env.isBlank()) return fromFolder(checkFolder(Path.of(env), "$TAPEGRAD_MNIST=" + env));
         Path def = defaultFolder();
         if (hasAllFiles(def)) return fromFolder(def);
         return bundled();
+    }
+
+    /** The folder, after checking that it holds the four files and that they can be read. */
+    private static Path checkFolder(Path dir, String what) throws IOException {
+        if (!Files.isDirectory(dir)) throw new IdxFormatException(what + ": no such folder");
+        for (String f : FILES) {
+            Path file = resolve(dir, f);
+            if (file == null) {
+                throw new IdxFormatException(what + ": no " + f + " (or " + f + ".gz) in this folder; it needs the four"
+                        + " standard files " + String.join(", ", FILES));
+            }
+            if (!Files.isReadable(file)) throw new IdxFormatException(file + ": cannot read this file (permission denied)");
+        }
+        return dir;
     }
 
     /** The subset bundled in the jar: the first 5,000 training and first 1,000 test images of MNIST. */
@@ -70,9 +84,14 @@ public final class MnistSource {
     }
 
     private static Loaded fromFolder(Path dir) throws IOException {
-        MnistData train = readFiles(resolve(dir, TRAIN_IMAGES), resolve(dir, TRAIN_LABELS));
-        MnistData test = readFiles(resolve(dir, TEST_IMAGES), resolve(dir, TEST_LABELS));
+        MnistData train = nonEmpty(readFiles(resolve(dir, TRAIN_IMAGES), resolve(dir, TRAIN_LABELS)));
+        MnistData test = nonEmpty(readFiles(resolve(dir, TEST_IMAGES), resolve(dir, TEST_LABELS)));
         return new Loaded(train, test, dir + " (" + train.size() + " training, " + test.size() + " test images)", false);
+    }
+
+    private static MnistData nonEmpty(MnistData data) throws IdxFormatException {
+        if (data.size() == 0) throw new IdxFormatException(data.name() + ": holds no images; training and accuracy need at least one");
+        return data;
     }
 
     private static Path resolve(Path dir, String name) {

@@ -136,7 +136,8 @@ public final class MultiLayerNet implements Network {
     @Override
     public Step trainingStep(io.github.tapegrad.nn.optim.Optimizer optimizer) {
         return (x, t) -> {
-            double loss = gradient(x, t);
+            double loss = Finiteness.lossOrNaN(() -> gradient(x, t), params, layers, x);
+            if (!Double.isFinite(loss)) throw new NonFiniteLossException("hand", Finiteness.diagnose(params, layers, x));
             optimizer.step(params);
             return loss;
         };
@@ -192,6 +193,8 @@ public final class MultiLayerNet implements Network {
     /** Accuracy in inference mode, in blocks of 1000 rows (matrix products split over the cores). */
     @Override
     public double accuracy(MnistData data) {
+        Finiteness.requireFiniteParameters(describe(), params);
+        if (data.size() == 0) throw new IllegalArgumentException(data.name() + " is empty: accuracy needs at least one example");
         DMatrixRMaj x = new DMatrixRMaj(1, 1);
         int correct = 0;
         for (int from = 0; from < data.size(); from += 1000) {
@@ -204,6 +207,7 @@ public final class MultiLayerNet implements Network {
 
     @Override
     public DMatrixRMaj probabilities(DMatrixRMaj x) {
+        Finiteness.requireFiniteParameters(describe(), params);
         int[] anyLabels = new int[x.numRows];
         last.forward(predict(x), anyLabels);
         return last.y().copy();

@@ -1,6 +1,7 @@
 package io.github.tapegrad.samples.models;
 
 import io.github.tapegrad.engine.check.GradCheck;
+import io.github.tapegrad.engine.tensor.Parallel;
 import io.github.tapegrad.nn.Affine;
 import io.github.tapegrad.nn.Layer;
 import io.github.tapegrad.nn.Relu;
@@ -90,7 +91,8 @@ public final class TwoLayerNet implements Network {
     public Step trainingStep(GradientEngine engine, Optimizer optimizer) {
         if (engine == GradientEngine.HAND) {
             return (x, labels) -> {
-                double loss = gradient(x, labels);
+                double loss = Finiteness.lossOrNaN(() -> gradient(x, labels), paramList, layerArray, x);
+                requireFiniteLoss(loss, engine, x);
                 update(optimizer);
                 return loss;
             };
@@ -99,14 +101,23 @@ public final class TwoLayerNet implements Network {
         Parameters buffers = new Parameters(grads.dW1(), grads.db1(), grads.dW2(), grads.db2());
         io.github.tapegrad.engine.autodiff.Tape tape = new io.github.tapegrad.engine.autodiff.Tape();
         return (x, labels) -> {
-            double loss = TwoLayerNetOnTape.gradientInto(tape, params, x, labels, form, buffers);
+            double loss = Finiteness.lossOrNaN(() -> TwoLayerNetOnTape.gradientInto(tape, params, x, labels, form, buffers),
+                    paramList, layerArray, x);
+            requireFiniteLoss(loss, engine, x);
             update(optimizer);
             return loss;
         };
     }
 
+    /** Stops a step whose loss is not finite before it updates anything, naming where the first bad value is. */
+    private void requireFiniteLoss(double loss, GradientEngine engine, DMatrixRMaj x) {
+        if (Double.isFinite(loss)) return;
+        throw new NonFiniteLossException(engine.cliName(), Finiteness.diagnose(paramList, layerArray, x));
+    }
+
     @Override
     public DMatrixRMaj probabilities(DMatrixRMaj x) {
+        Finiteness.requireFiniteParameters(describe(), paramList);
         lastLayer.forward(predict(x), new int[x.numRows]);
         return lastLayer.y().copy();
     }
@@ -203,27 +214,29 @@ public final class TwoLayerNet implements Network {
     static final int BLOCK = 500;
 
     /**
-     * Accuracy over a whole data set, in blocks of {@value #BLOCK} rows shared out over the cores by Java's common
-     * fork/join pool: each thread takes every k-th block with layers of its own over the shared (read-only during the
-     * pass) parameters. The count is an exact integer, so the result does not depend on the split.
+     * Accuracy over a whole data set, in blocks of {@value #BLOCK} rows split over the cores by the engine's
+     * {@link Parallel}, whose products then run on their own thread. Each part has its own layers over the shared
+     * (read-only during the pass) parameters; the count is an exact integer, so the result does not depend on the split.
      */
     @Override
     public double accuracy(MnistData data) {
+        Finiteness.requireFiniteParameters(describe(), paramList);
+        if (data.size() == 0) throw new IllegalArgumentException(data.name() + " is empty: accuracy needs at least one example");
         int n = data.size();
         int blocks = (n + BLOCK - 1) / BLOCK;
-        int parts = Math.min(blocks, Runtime.getRuntime().availableProcessors());
-        long correct = java.util.stream.IntStream.range(0, parts).parallel().mapToLong(part -> {
+        java.util.concurrent.atomic.AtomicInteger correct = new java.util.concurrent.atomic.AtomicInteger();
+        Parallel.forRows(blocks, 1, (first, last) -> {
             Evaluator e = evaluators.get();
-            long count = 0;
-            for (int b = part; b < blocks; b += parts) {
+            int count = 0;
+            for (int b = first; b < last; b++) {
                 int from = b * BLOCK;
                 int to = Math.min(n, from + BLOCK);
                 data.range(from, to, e.x);
                 count += data.countCorrect(e.net.predict(e.x), from);
             }
-            return count;
-        }).sum();
-        return (double) correct / n;
+            correct.addAndGet(count);
+        });
+        return (double) correct.get() / n;
     }
 
     /** A thread's layers over this network's parameters and its block buffer, for {@link #accuracy(MnistData)}. */

@@ -51,7 +51,7 @@ public sealed interface WeightInit {
     }
 
     /** Parses {@code xavier}, {@code he} or a number (a fixed std). */
-    static WeightInit parse(String s) {
+    public static WeightInit parse(String s) {
         String v = s.trim().toLowerCase(Locale.ROOT);
         if (v.equals("xavier") || v.equals("glorot")) return new Xavier();
         if (v.equals("he")) return new He();

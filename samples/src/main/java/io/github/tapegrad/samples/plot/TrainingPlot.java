@@ -4,7 +4,7 @@ import io.github.tapegrad.samples.training.Trainer;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Path;
+import java.io.OutputStream;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
@@ -16,8 +16,20 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class TrainingPlot {
     private TrainingPlot() {}
 
-    /** Writes the two charts stacked into {@code file}. */
-    public static void write(Trainer.Result result, Path file) throws IOException {
+    /**
+     * Checks that a plot file name asks for what is written here, PNG.
+     *
+     * @throws IllegalArgumentException naming the option and the file otherwise
+     */
+    public static void checkFormat(String option, java.nio.file.Path file) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (!name.endsWith(".png")) {
+            throw new IllegalArgumentException(option + " " + file + ": the plot is written as PNG; name the file *.png");
+        }
+    }
+
+    /** Writes the two charts stacked, as PNG. */
+    public static void write(Trainer.Result result, OutputStream out) throws IOException {
         System.setProperty("java.awt.headless", "true");
         XYChart acc = new XYChartBuilder().width(900).height(400).title("Accuracy").xAxisTitle("epoch").yAxisTitle("accuracy").build();
         double[] epochs = new double[result.trainAccuracy().size()];
@@ -41,14 +53,14 @@ public final class TrainingPlot {
         g.drawImage(top, 0, 0, null);
         g.drawImage(bottom, 0, top.getHeight(), null);
         g.dispose();
-        if (!ImageIO.write(both, "png", file.toFile())) throw new IOException("no PNG writer available for " + file);
+        if (!ImageIO.write(both, "png", out)) throw new IOException("no PNG writer available");
     }
 
     /**
      * One chart of several loss curves against the iteration, each smoothed by a centred moving average over 19
      * iterations (the book smooths its comparison figure the same way, to see through minibatch noise).
      */
-    public static void writeLosses(java.util.Map<String, double[]> curves, Path file) throws IOException {
+    public static void writeLosses(java.util.Map<String, double[]> curves, OutputStream out) throws IOException {
         System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChartBuilder().width(900).height(550).title("Loss per iteration (moving average of 19)")
                 .xAxisTitle("iteration").yAxisTitle("loss").build();
@@ -61,9 +73,7 @@ public final class TrainingPlot {
             for (int i = 0; i < x.length; i++) x[i] = i;
             if (y.length > 0) chart.addSeries(e.getKey(), x, y).setMarker(SeriesMarkers.NONE);
         }
-        if (!ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", file.toFile())) {
-            throw new IOException("no PNG writer available for " + file);
-        }
+        if (!ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", out)) throw new IOException("no PNG writer available");
     }
 
     private static double[] smooth(double[] v, int half) {

@@ -2,6 +2,7 @@ package io.github.tapegrad.samples.training;
 
 import io.github.tapegrad.nn.optim.Sgd;
 import io.github.tapegrad.samples.models.Network;
+import io.github.tapegrad.samples.models.NonFiniteLossException;
 import io.github.tapegrad.samples.models.Parameters;
 import io.github.tapegrad.samples.models.TwoLayerNet;
 import io.github.tapegrad.samples.data.MnistData;
@@ -94,7 +95,13 @@ public final class Trainer {
         for (int i = 0; i < iterations; i++) {
             for (int k = 0; k < batch; k++) rows[k] = rng.nextInt(n);
             train.gather(rows, x, labels);
-            losses[i] = step.run(x, labels);
+            try {
+                losses[i] = step.run(x, labels);
+            } catch (NonFiniteLossException e) {
+                throw new IllegalStateException("training stopped at iteration " + i + ", before its update: " + e.getMessage()
+                        + (i > 0 ? "; the loss before was " + losses[i - 1] : "") + ". A smaller learning rate or smaller initial"
+                        + " weights usually help", e);
+            }
             listener.step(i, losses[i]);
             if (i % iterPerEpoch == 0) {
                 long e0 = System.nanoTime();

@@ -129,7 +129,7 @@ class CommandsTest {
         assertEquals(2, bad.exit());
         assertTrue(bad.err().contains("positive layer sizes"), bad.err());
         Run badOpt = run("train", "--data", data.toString(), "--optimizer", "lbfgs", "--iterations", "1");
-        assertEquals(1, badOpt.exit());
+        assertEquals(2, badOpt.exit());
         assertTrue(badOpt.err().contains("not an optimizer"), badOpt.err());
         Run tapeMulti = run("train", "--model", "multilayer", "--data", data.toString(), "--hidden", "20,20", "--engine", "tape-fused",
                 "--iterations", "1");
@@ -203,5 +203,83 @@ class CommandsTest {
         Run noFile = run("predict", "--load", dir.resolve("nope.bin").toString());
         assertEquals(1, noFile.exit());
         assertTrue(noFile.err().contains("nope.bin"), noFile.err());
+    }
+
+    /**
+     * The bad inputs of the "bad input" issue, through the command line: each exits non-zero with one line naming the
+     * option or file, the value and the rule, before any training starts. The table is printed for the issue note.
+     */
+    @Test
+    void badInputTableGivesClearMessagesBeforeAnyWork(@TempDir Path dir) throws IOException {
+        Path data = bundledFolder(Files.createDirectory(dir.resolve("data")));
+        String d = data.toString();
+        Path nanNet = dir.resolve("nan.bin");
+        io.github.tapegrad.samples.models.Parameters p = io.github.tapegrad.samples.models.Parameters.initial(784, 5, 10, 0.01,
+                new java.util.Random(1));
+        p.W1().data[7] = Double.NaN;
+        try (java.io.OutputStream o = Files.newOutputStream(nanNet)) {
+            io.github.tapegrad.samples.io.ModelFiles.write(p, o);
+        }
+        Path five = dir.resolve("five.bin");
+        try (java.io.OutputStream o = Files.newOutputStream(five)) {
+            io.github.tapegrad.samples.io.ModelFiles.write(io.github.tapegrad.samples.models.Parameters.initial(784, 5, 5, 0.01,
+                    new java.util.Random(1)), o);
+        }
+        Object[][] table = {
+                {new String[] {"train", "--data", d, "--iterations", "-5", "--optimizer", "adam"}, 2, "--iterations must be >= 0, got -5"},
+                {new String[] {"train", "--data", d, "--batch-size", "0", "--model", "multilayer"}, 2, "--batch-size must be positive, got 0"},
+                {new String[] {"train", "--data", d, "--batch-size", "2000000000"}, 2, "--batch-size 2000000000 is larger than the training set (5000 images)"},
+                {new String[] {"train", "--data", d, "--learning-rate", "NaN"}, 2, "--learning-rate must be a finite number > 0, got NaN"},
+                {new String[] {"train", "--data", d, "--learning-rate", "-1"}, 2, "--learning-rate must be a finite number > 0, got -1.0"},
+                {new String[] {"train", "--data", d, "--require-test-accuracy", "2"}, 2, "--require-test-accuracy must be in [0, 1], got 2.0"},
+                {new String[] {"train", "--data", d, "--require-test-accuracy", "NaN"}, 2, "--require-test-accuracy must be in [0, 1], got NaN"},
+                {new String[] {"train", "--data", d, "--hidden", "100000000"}, 2, "--hidden 100000000: the network's parameters would need"},
+                {new String[] {"train", "--data", d, "--iterations", "2147483647"}, 2, "--iterations 2147483647: logging its losses would need"},
+                {new String[] {"train", "--data", d, "--save", dir.resolve("no/such/net.bin").toString()}, 1,
+                        "error: --save " + dir.resolve("no/such/net.bin") + ": the folder " + dir.resolve("no/such") + " does not exist"},
+                {new String[] {"train", "--data", d, "--plot", dir.resolve("x.svg").toString()}, 2,
+                        "--plot " + dir.resolve("x.svg") + ": the plot is written as PNG; name the file *.png"},
+                {new String[] {"train", "--data", d, "--plot", "/dev/full/x.png"}, 1, "error: --plot /dev/full/x.png: the folder /dev/full does not exist"},
+                {new String[] {"train", "--data", d, "--load", nanNet.toString(), "--iterations", "0"}, 1,
+                        "error: " + nanNet + ": parameter W1 holds NaN at (1, 2); a network with non-finite weights cannot be used"},
+                {new String[] {"predict", "--data", d, "--load", five.toString()}, 1,
+                        "error: " + five + " holds TwoLayerNet(784, 5, 5) with 5 outputs, but test image 0 has label 7"},
+                {new String[] {"bench", "--data", d, "--rounds", "0"}, 2, "--rounds must be at least 1, got 0"},
+                {new String[] {"bench", "--data", d, "--steps", "0"}, 2, "--steps must be at least 1, got 0"},
+                {new String[] {"compare-optimizers", "--data", d, "--optimizers", "sgd,bogus"}, 2,
+                        "--optimizers: 'bogus' is not an optimizer; use sgd, momentum, nesterov, adagrad, rmsprop or adam"},
+                {new String[] {"train", "--data", dir.resolve("nothing").toString()}, 1, "error: " + dir.resolve("nothing") + ": no such folder"},
+        };
+        StringBuilder report = new StringBuilder();
+        for (Object[] row : table) {
+            String[] args = (String[]) row[0];
+            Run r = run(args);
+            String first = r.err().lines().findFirst().orElse("");
+            report.append(String.join(" ", args).replace(dir.toString(), "DIR")).append("  ->  exit ").append(r.exit()).append(": ")
+                    .append(first.replace(dir.toString(), "DIR")).append('\n');
+            assertEquals((int) row[1], r.exit(), String.join(" ", args) + "\n" + r.out() + r.err());
+            assertTrue(first.startsWith((String) row[2]), String.join(" ", args) + ": first line\n" + first);
+            assertTrue(!r.out().contains("epoch") && !r.out().contains("done:"), "no training ran: " + r.out());
+            assertTrue(!r.err().contains("\tat "), "no stack trace:\n" + r.err());
+        }
+        System.out.print(report);
+    }
+
+    /** All three engines stop at the first non-finite loss with the same message, naming the iteration and the engine. */
+    @Test
+    void everyEngineStopsAtTheFirstNonFiniteLoss(@TempDir Path dir) throws IOException {
+        String d = bundledFolder(Files.createDirectory(dir.resolve("data"))).toString();
+        java.util.Set<String> messages = new java.util.TreeSet<>();
+        for (String engine : new String[] {"hand", "tape-fused", "tape-composite"}) {
+            Run r = run("train", "--data", d, "--engine", engine, "--weight-init-std", "1e300", "--iterations", "5", "--quiet");
+            String first = r.err().lines().findFirst().orElse("");
+            assertEquals(1, r.exit(), engine + ": " + r.out() + r.err());
+            assertTrue(first.startsWith("error: training stopped at iteration 0, before its update: the loss is not finite (engine "
+                    + engine + "): Affine"), engine + ": " + first);
+            messages.add(first.replace(engine, "ENGINE"));
+            assertTrue(!r.err().contains("\tat "), r.err());
+        }
+        assertEquals(1, messages.size(), "the same message but for the engine's name: " + messages);
+        System.out.println(messages.iterator().next());
     }
 }

@@ -1,0 +1,78 @@
+package io.github.tapegrad.samples.models;
+
+import io.github.tapegrad.nn.Layer;
+import io.github.tapegrad.nn.optim.Param;
+import java.util.List;
+import org.ejml.data.DMatrixRMaj;
+
+/** Where a network's numbers first stop being finite: for errors that name the place instead of printing NaN. */
+final class Finiteness {
+    private Finiteness() {}
+
+    /** "(r, c)" of the first NaN or ±∞ of {@code m}, or null. */
+    static String firstBad(DMatrixRMaj m) {
+        double[] d = m.data;
+        for (int i = 0, n = m.getNumElements(); i < n; i++) {
+            if (!Double.isFinite(d[i])) return d[i] + " at (" + i / m.numCols + ", " + i % m.numCols + ")";
+        }
+        return null;
+    }
+
+    /** The first parameter holding NaN or ±∞, described, or null. */
+    static String badParameter(List<Param> params) {
+        for (Param p : params) {
+            String bad = firstBad(p.value());
+            if (bad != null) return "parameter " + p.name() + " holds " + bad;
+        }
+        return null;
+    }
+
+    /**
+     * Where the forward pass of {@code x} through {@code layers} first gives a non-finite value: a parameter, the input,
+     * or a layer's output; or a note that all of them are finite (then the loss layer itself overflowed).
+     */
+    static String diagnose(List<Param> params, Layer[] layers, DMatrixRMaj x) {
+        String bad = badParameter(params);
+        if (bad != null) return bad;
+        bad = firstBad(x);
+        if (bad != null) return "the input batch holds " + bad;
+        DMatrixRMaj out = x;
+        for (Layer layer : layers) {
+            out = layer.forward(out);
+            bad = firstBad(out);
+            if (bad != null) return layer.name() + " produced " + bad + " from finite inputs";
+        }
+        return ALL_FINITE;
+    }
+
+    /** A gradient pass's loss. */
+    @FunctionalInterface
+    interface Pass {
+        double run();
+    }
+
+    /**
+     * The loss of {@code pass}, or NaN when it failed because a value went non-finite on the way (a layer that refuses
+     * non-finite input, say): the engines then all report a non-finite loss the same way. Any other failure is rethrown.
+     */
+    static double lossOrNaN(Pass pass, List<Param> params, Layer[] layers, DMatrixRMaj x) {
+        try {
+            return pass.run();
+        } catch (IllegalArgumentException e) {
+            if (diagnose(params, layers, x).equals(ALL_FINITE)) throw e;
+            return Double.NaN;
+        }
+    }
+
+    private static final String ALL_FINITE = "the scores are finite, the loss layer overflowed";
+
+    /**
+     * Throws when a parameter is not finite: evaluating such a network would report a meaningless accuracy.
+     *
+     * @param what the network, for the message
+     */
+    static void requireFiniteParameters(String what, List<Param> params) {
+        String bad = badParameter(params);
+        if (bad != null) throw new IllegalStateException(what + ": " + bad + "; it cannot be evaluated");
+    }
+}

@@ -93,7 +93,10 @@ public final class Tape implements AutoCloseable {
             checkOwn(op.name(), inputs[i]);
             values[i] = inputs[i].value();
         }
-        CustomOp.Result result = op.forward(values, arena);
+        CustomOp.Result result;
+        try (Arena.Scope scope = arena.valuesFrom(op.name())) {
+            result = op.forward(values, arena);
+        }
         if (result == null) throw new IllegalStateException("custom op '" + op.name() + "' returned no result from forward");
         return apply(new Primitive.Custom(op, List.of(inputs), result));
     }
@@ -106,7 +109,12 @@ public final class Tape implements AutoCloseable {
             checkOwn(p.name(), in);
             tracked |= in.isTracked();
         }
-        Tensor out = p.forward();
+        Tensor out;
+        // NOTE: a value computed on the tape lives in the tape's arena: a training loop that rewinds its tape computes
+        // each step's values in the previous step's memory
+        try (Arena.Scope scope = arena.valuesFrom(p.name())) {
+            out = p.forward();
+        }
         String site = FiniteChecks.site(checkFinite);
         if (checkFinite) FiniteChecks.output(p, out, site);
         if (!(tracked && recording)) return new Var(this, -1, step, out, null);

@@ -45,23 +45,14 @@ final class Finiteness {
         return ALL_FINITE;
     }
 
-    /** A gradient pass's loss. */
-    @FunctionalInterface
-    interface Pass {
-        double run();
-    }
-
     /**
-     * The loss of {@code pass}, or NaN when it failed because a value went non-finite on the way (a layer that refuses
-     * non-finite input, say): the engines then all report a non-finite loss the same way. Any other failure is rethrown.
+     * NaN when a gradient pass failed with {@code failure} because a value went non-finite on the way (a layer that
+     * refuses non-finite input, say): the engines then all report a non-finite loss the same way. Any other failure is
+     * rethrown. (A catch block at the call site, not a lambda: the hand-written step must allocate nothing.)
      */
-    static double lossOrNaN(Pass pass, List<Param> params, Layer[] layers, DMatrixRMaj x) {
-        try {
-            return pass.run();
-        } catch (IllegalArgumentException e) {
-            if (diagnose(params, layers, x).equals(ALL_FINITE)) throw e;
-            return Double.NaN;
-        }
+    static double nanIfNonFinite(IllegalArgumentException failure, List<Param> params, Layer[] layers, DMatrixRMaj x) {
+        if (diagnose(params, layers, x).equals(ALL_FINITE)) throw failure;
+        return Double.NaN;
     }
 
     private static final String ALL_FINITE = "the scores are finite, the loss layer overflowed";

@@ -136,7 +136,12 @@ public final class MultiLayerNet implements Network {
     @Override
     public Step trainingStep(io.github.tapegrad.nn.optim.Optimizer optimizer) {
         return (x, t) -> {
-            double loss = Finiteness.lossOrNaN(() -> gradient(x, t), params, layers, x);
+            double loss;
+            try {
+                loss = gradient(x, t);
+            } catch (IllegalArgumentException e) {
+                loss = Finiteness.nanIfNonFinite(e, params, layers, x);
+            }
             if (!Double.isFinite(loss)) throw new NonFiniteLossException("hand", Finiteness.diagnose(params, layers, x));
             optimizer.step(params);
             return loss;

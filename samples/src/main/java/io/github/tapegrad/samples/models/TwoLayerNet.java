@@ -91,7 +91,12 @@ public final class TwoLayerNet implements Network {
     public Step trainingStep(GradientEngine engine, Optimizer optimizer) {
         if (engine == GradientEngine.HAND) {
             return (x, labels) -> {
-                double loss = Finiteness.lossOrNaN(() -> gradient(x, labels), paramList, layerArray, x);
+                double loss;
+                try {
+                    loss = gradient(x, labels);
+                } catch (IllegalArgumentException e) {
+                    loss = Finiteness.nanIfNonFinite(e, paramList, layerArray, x);
+                }
                 requireFiniteLoss(loss, engine, x);
                 update(optimizer);
                 return loss;
@@ -101,8 +106,12 @@ public final class TwoLayerNet implements Network {
         Parameters buffers = new Parameters(grads.dW1(), grads.db1(), grads.dW2(), grads.db2());
         io.github.tapegrad.engine.autodiff.Tape tape = new io.github.tapegrad.engine.autodiff.Tape();
         return (x, labels) -> {
-            double loss = Finiteness.lossOrNaN(() -> TwoLayerNetOnTape.gradientInto(tape, params, x, labels, form, buffers),
-                    paramList, layerArray, x);
+            double loss;
+            try {
+                loss = TwoLayerNetOnTape.gradientInto(tape, params, x, labels, form, buffers);
+            } catch (IllegalArgumentException e) {
+                loss = Finiteness.nanIfNonFinite(e, paramList, layerArray, x);
+            }
             requireFiniteLoss(loss, engine, x);
             update(optimizer);
             return loss;

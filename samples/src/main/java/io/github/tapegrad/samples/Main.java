@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
         description = "The programs of chapter 5 of \"Deep Learning from Scratch\", on tapegrad.",
         subcommands = {AppleCommand.class, AppleOrangeCommand.class, GraphCommand.class, GradCheckCommand.class,
                 VerifyLayersCommand.class, TrainCommand.class, PredictCommand.class, BenchCommand.class,
-                CompareOptimizersCommand.class})
+                CompareOptimizersCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

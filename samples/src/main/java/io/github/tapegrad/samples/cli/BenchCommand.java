@@ -34,7 +34,7 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data", description = "folder with the four MNIST files (default: the default folder, else the bundled subset)")
+    @Option(names = "--data", paramLabel = "DIR", description = "folder with the four MNIST files (default: the default folder, else the bundled subset)")
     Path data;
 
     // NOTE: many short rounds rather than a few long ones: on this shared machine a 15-round median ratio still moved

@@ -26,7 +26,7 @@ public final class GradCheckCommand implements java.util.concurrent.Callable<Int
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data", description = "folder with the four MNIST files (default: the default folder, else the bundled subset)")
+    @Option(names = "--data", paramLabel = "DIR", description = "folder with the four MNIST files (default: the default folder, else the bundled subset)")
     Path data;
 
     @Option(names = "--seed", description = "seed of the initial weights (default: ${DEFAULT-VALUE})", defaultValue = "0")

@@ -27,7 +27,7 @@ public final class PredictCommand implements java.util.concurrent.Callable<Integ
     @Option(names = "--image", description = "index of the test image (default: ${DEFAULT-VALUE})", defaultValue = "0")
     int image;
 
-    @Option(names = "--data", description = "folder with the four MNIST files (default: the default folder, else the bundled subset)")
+    @Option(names = "--data", paramLabel = "DIR", description = "folder with the four MNIST files (default: the default folder, else the bundled subset)")
     Path data;
 
     @Override

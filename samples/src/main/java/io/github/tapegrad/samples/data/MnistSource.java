@@ -86,7 +86,14 @@ public final class MnistSource {
     private static Loaded fromFolder(Path dir) throws IOException {
         MnistData train = nonEmpty(readFiles(resolve(dir, TRAIN_IMAGES), resolve(dir, TRAIN_LABELS)));
         MnistData test = nonEmpty(readFiles(resolve(dir, TEST_IMAGES), resolve(dir, TEST_LABELS)));
-        return new Loaded(train, test, dir + " (" + train.size() + " training, " + test.size() + " test images)", false);
+        return new Loaded(train, test, shortened(dir) + " (" + train.size() + " training, " + test.size() + " test images)", false);
+    }
+
+    /** The folder with the home directory written as ~, so that shared output shows no one's home path. */
+    static String shortened(Path dir) {
+        String home = System.getProperty("user.home");
+        String abs = dir.toAbsolutePath().normalize().toString();
+        return home != null && !home.isEmpty() && abs.startsWith(home + java.io.File.separator) ? "~" + abs.substring(home.length()) : dir.toString();
     }
 
     private static MnistData nonEmpty(MnistData data) throws IdxFormatException {

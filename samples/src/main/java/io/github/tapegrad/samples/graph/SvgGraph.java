@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * Draws a {@link DotExport.Graph} as SVG without Graphviz: a left-to-right layered layout (each node's column is
  * its longest distance from a source), variables as boxes, operations as circles, and on every edge the forward
- * value above (black) and the gradient below (red), like the book's figures.
+ * value above (black) and the gradient below (red), like the book's figures. Lines and labels carry a
+ * {@code data-edge} index, so that a test can check that every label sits beside its own edge.
  */
 public final class SvgGraph {
     private static final int COLUMN = 190;
@@ -17,6 +18,11 @@ public final class SvgGraph {
     private static final int BOX_W = 96;
     private static final int BOX_H = 34;
     private static final int RADIUS = 20;
+    /** The width of one character at the labels' 13 px, for keeping a label off the lines (generous: digits are ~7 px). */
+    static final double CHAR_WIDTH = 8;
+    /** A label's height, and its baseline below its centre, at 13 px. */
+    static final double LABEL_HEIGHT = 13;
+    static final double BASELINE = 4.5;
 
     private SvgGraph() {}
 
@@ -70,21 +76,27 @@ public final class SvgGraph {
         sb.append("  <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         sb.append(String.format(Locale.ROOT, "  <text x=\"%d\" y=\"%d\" font-size=\"15\" font-weight=\"bold\">%s</text>%n",
                 MARGIN / 2, 24, xml(title)));
+        int k = 0;
         for (DotExport.GraphEdge e : graph.edges()) {
             int[] a = pos.get(e.from());
             int[] b = pos.get(e.to());
             double x1 = a[0] + halfWidth(byId.get(e.from()));
             double x2 = b[0] - halfWidth(byId.get(e.to()));
-            sb.append(String.format(Locale.ROOT, "  <line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\" stroke-width=\"1.5\""
-                    + " marker-end=\"url(#arrow)\"/>%n", x1, a[1], x2, b[1]));
-            double mx = (x1 + x2) / 2;
-            double my = (a[1] + b[1]) / 2.0;
-            sb.append(String.format(Locale.ROOT, "  <text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>%n",
-                    mx, my - 6, xml(DotExport.describe(e.value()))));
-            if (e.gradient() != null) {
-                sb.append(String.format(Locale.ROOT, "  <text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"#c00\">%s</text>%n",
-                        mx, my + 17, xml(DotExport.describe(e.gradient()))));
-            }
+            sb.append(String.format(Locale.ROOT, "  <line data-edge=\"%d\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\""
+                    + " stroke-width=\"1.5\" marker-end=\"url(#arrow)\"/>%n", k, x1, a[1], x2, b[1]));
+            String value = DotExport.describe(e.value());
+            String gradient = e.gradient() == null ? null : DotExport.describe(e.gradient());
+            // NOTE: labels of a sloped edge sit near its source, where edges that meet at one node are still apart; each
+            // label's box is pushed away from its line, along the line's normal, just far enough that the line misses it
+            double t = a[1] == b[1] ? 0.5 : 0.3;
+            double mx = x1 + t * (x2 - x1);
+            double my = a[1] + t * (b[1] - a[1]);
+            double len = Math.hypot(x2 - x1, b[1] - a[1]);
+            double nx = (b[1] - a[1]) / len;
+            double ny = -(x2 - x1) / len;
+            sb.append(label(k, mx, my, nx, ny, value, null));
+            if (gradient != null) sb.append(label(k, mx, my, -nx, -ny, gradient, "#c00"));
+            k++;
         }
         for (DotExport.GraphNode n : graph.nodes()) {
             int[] p = pos.get(n.id());
@@ -102,6 +114,16 @@ public final class SvgGraph {
                 + " gradient of the output</tspan></text>%n", MARGIN / 2, height - 14));
         sb.append("</svg>\n");
         return sb.toString();
+    }
+
+    /** A label beside the point (x, y) of its edge, on the side the unit normal (nx, ny) points to. */
+    private static String label(int edge, double x, double y, double nx, double ny, String text, String fill) {
+        double halfW = CHAR_WIDTH * text.length() / 2;
+        double clearance = Math.abs(nx) * halfW + Math.abs(ny) * LABEL_HEIGHT / 2 + 4;
+        double cx = x + nx * clearance;
+        double cy = y + ny * clearance;
+        return String.format(Locale.ROOT, "  <text data-edge=\"%d\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\"%s>%s</text>%n",
+                edge, cx, cy + BASELINE, fill == null ? "" : " fill=\"" + fill + "\"", xml(text));
     }
 
     private static double halfWidth(DotExport.GraphNode n) {

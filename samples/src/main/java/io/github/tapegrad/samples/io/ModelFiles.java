@@ -55,6 +55,11 @@ public final class ModelFiles {
         if (!Files.isRegularFile(file)) throw new IOException(file + ": no such parameter file");
         if (!Files.isReadable(file)) throw new IOException(file + ": cannot read the parameter file (permission denied)");
         long size = Files.size(file);
+        if (NumpyFiles.isNpz(file)) {
+            try (InputStream in = Files.newInputStream(file)) {
+                return new TwoLayerNet(NumpyFiles.readTwoLayerNet(file.toString(), in, size));
+            }
+        }
         if (size > MAX_FILE_BYTES) {
             throw new IOException(file + ": " + size + " bytes is more than a parameter file this program reads (" + MAX_FILE_BYTES + ")");
         }
@@ -104,6 +109,21 @@ public final class ModelFiles {
         stream = new ByteArrayInputStream(bytes, consumed, end - consumed);
         in = new DataInputStream(stream);
         return new Body(kind, stream, in);
+    }
+
+    /**
+     * Writes the network to {@code file}'s stream: as a NumPy .npz when the name ends in .npz (a TwoLayerNet only),
+     * else in the format of its kind.
+     */
+    public static void write(Network net, Path file, OutputStream stream) throws IOException {
+        if (!NumpyFiles.isNpz(file)) {
+            write(net, stream);
+            return;
+        }
+        if (!(net instanceof TwoLayerNet two)) {
+            throw new IOException(file + ": a .npz holds a TwoLayerNet's W1, b1, W2, b2; save " + net.describe() + " as a .bin");
+        }
+        NumpyFiles.write(two.params(), stream);
     }
 
     /** Writes the network in the format of its kind. */

@@ -1,5 +1,6 @@
 package io.github.tapegrad.samples.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -237,8 +238,12 @@ class CommandsTest {
                 {new String[] {"train", "--data", d, "--iterations", "2147483647"}, 2, "--iterations 2147483647: logging its losses would need"},
                 {new String[] {"train", "--data", d, "--save", dir.resolve("no/such/net.bin").toString()}, 1,
                         "error: --save " + dir.resolve("no/such/net.bin") + ": the folder " + dir.resolve("no/such") + " does not exist"},
-                {new String[] {"train", "--data", d, "--plot", dir.resolve("x.svg").toString()}, 2,
-                        "--plot " + dir.resolve("x.svg") + ": the plot is written as PNG; name the file *.png"},
+                {new String[] {"train", "--data", d, "--plot", dir.resolve("x.pdf").toString()}, 2,
+                        "--plot " + dir.resolve("x.pdf") + ": a plot is written as PNG or SVG; name the file *.png or *.svg"},
+                {new String[] {"train", "--data", d, "--model", "multilayer", "--save", dir.resolve("m.npz").toString()}, 2,
+                        "--save " + dir.resolve("m.npz") + ": a .npz holds a TwoLayerNet's W1, b1, W2, b2; save the multilayer model as a .bin"},
+                {new String[] {"train", "--data", d, "--iterations", "5", "--epochs", "2"}, 2,
+                        "--iterations and --epochs both set the length of the run; give one"},
                 {new String[] {"train", "--data", d, "--plot", "/dev/full/x.png"}, 1, "error: --plot /dev/full/x.png: the folder /dev/full does not exist"},
                 {new String[] {"train", "--data", d, "--load", nanNet.toString(), "--iterations", "0"}, 1,
                         "error: " + nanNet + ": parameter W1 holds NaN at (1, 2); a network with non-finite weights cannot be used"},
@@ -281,5 +286,54 @@ class CommandsTest {
         }
         assertEquals(1, messages.size(), "the same message but for the engine's name: " + messages);
         System.out.println(messages.iterator().next());
+    }
+
+    /** `help COMMAND` works, and no help text breaks a path or a file name across lines. */
+    @Test
+    void helpWorksAndNeverBreaksAPath() {
+        Run help = run("help", "train");
+        assertEquals(0, help.exit(), help.err());
+        assertTrue(help.out().startsWith("Usage: tapegrad train"), help.out());
+        assertTrue(help.out().contains("~/.cache/tapegrad/mnist"), "the default folder, unbroken:\n" + help.out());
+        for (String command : Main.commandLine().getSubcommands().keySet()) {
+            String text = Main.commandLine().getSubcommands().get(command).getUsageMessage();
+            String[] lines = text.split("\n");
+            for (int i = 0; i + 1 < lines.length; i++) {
+                String a = lines[i].stripTrailing();
+                String b = lines[i + 1].strip();
+                boolean cut = a.endsWith("/") || a.endsWith("~") || (a.endsWith(".") && !a.endsWith(" .") && !b.isEmpty()
+                        && Character.isLowerCase(b.charAt(0)) && !a.endsWith("e.g.") && !a.endsWith("etc."));
+                assertTrue(!cut, command + " help breaks a word across lines " + (i + 1) + "-" + (i + 2) + ":\n" + a + "\n" + b);
+            }
+        }
+    }
+
+    /**
+     * A first run on the bundled subset is short (30 epochs) and ends with the overfitting hint; --epochs counts
+     * passes; .svg and .png plots and a .npz round trip work.
+     */
+    @Test
+    void theFirstRunTeachesTheRightThing(@TempDir Path dir) throws IOException {
+        Path data = bundledFolder(Files.createDirectory(dir.resolve("data")));
+        Run epochs = run("train", "--data", data.toString(), "--epochs", "2", "--quiet", "--plot", dir.resolve("c.svg").toString(),
+                "--save", dir.resolve("net.npz").toString());
+        assertEquals(0, epochs.exit(), epochs.err());
+        assertTrue(epochs.out().contains("TwoLayerNet(784, 50, 10): 100 iterations (2 epochs)"), epochs.out());
+        String svg = Files.readString(dir.resolve("c.svg"));
+        assertTrue(svg.startsWith("<?xml") && svg.contains("<svg") && svg.trim().endsWith("</svg>"), svg.substring(0, 200));
+        try {
+            javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(dir.resolve("c.svg").toFile());
+        } catch (javax.xml.parsers.ParserConfigurationException | org.xml.sax.SAXException e) {
+            throw new AssertionError("the SVG is not well-formed XML: " + e.getMessage(), e);
+        }
+        Run png = run("compare-optimizers", "--data", data.toString(), "--iterations", "30", "--hidden", "20",
+                "--optimizers", "sgd,adam", "--plot", dir.resolve("o.png").toString());
+        assertEquals(0, png.exit(), png.err());
+        byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(dir.resolve("o.png")), 4);
+        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, head, "a PNG");
+        String last = epochs.out().lines().filter(l -> l.startsWith("after the last iteration")).findFirst().orElseThrow();
+        Run back = run("train", "--data", data.toString(), "--load", dir.resolve("net.npz").toString(), "--iterations", "0", "--quiet");
+        assertEquals(0, back.exit(), back.err());
+        assertTrue(back.out().contains(last), "the .npz gives the same network:\n" + last + "\n" + back.out());
     }
 }

@@ -336,4 +336,28 @@ class CommandsTest {
         assertEquals(0, back.exit(), back.err());
         assertTrue(back.out().contains(last), "the .npz gives the same network:\n" + last + "\n" + back.out());
     }
+
+    /** The learning rates the help lists are the ones each optimizer gets; the progress bar shows rate and time left. */
+    @Test
+    void helpDefaultsAreTheDefaultsUsedAndTheBarShowsRateAndTimeLeft(@TempDir Path dir) throws IOException {
+        String d = bundledFolder(Files.createDirectory(dir.resolve("data"))).toString();
+        String help = run("help", "train").out().replaceAll("\\s+", " ");
+        java.util.Map<String, String> listed = new java.util.LinkedHashMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(SGD|Momentum|Nesterov|AdaGrad|RMSprop|Adam) ([0-9.]+)").matcher(help);
+        while (m.find()) listed.put(m.group(1), m.group(2));
+        assertEquals(6, listed.size(), help);
+        for (var e : listed.entrySet()) {
+            Run r = run("train", "--model", "multilayer", "--data", d, "--optimizer", e.getKey().toLowerCase(java.util.Locale.ROOT),
+                    "--iterations", "0", "--quiet");
+            assertTrue(r.out().contains(e.getKey() + "(lr=" + e.getValue()), e + ": " + r.out());
+        }
+        assertTrue(help.contains("default: 0.1 for the twolayer model with SGD"), help);
+        assertTrue(run("train", "--data", d, "--iterations", "0", "--quiet").out().contains("SGD(lr=0.1)"));
+        java.io.StringWriter w = new java.io.StringWriter();
+        TrainCommand.Progress bar = new TrainCommand.Progress(new PrintWriter(w), 1000, true, false);
+        for (int i = 0; i < 20; i++) bar.step(i, 2.0);
+        assertTrue(w.toString().contains("it/s") && w.toString().contains(" left"), w.toString());
+        assertEquals("1:02:03", TrainCommand.Progress.clock(3723));
+        assertEquals("0:07", TrainCommand.Progress.clock(7.2));
+    }
 }

@@ -52,10 +52,22 @@ public final class Gemm {
                 + " add --add-modules jdk.incubator.vector to the java command";
     }
 
+    /**
+     * The float64 FMA throughput of one core in GFLOP/s, measured now with the widest vectors (about a quarter of a
+     * second); NaN when the vector module is absent. For reports that set achieved speed against the machine's peak.
+     */
+    public static double peakGflopsPerCore() {
+        return VECTOR_MODULE ? VectorKernel.peak() : Double.NaN;
+    }
+
     /** Loaded only when the module is present, so that its absence never causes a linkage error. */
     private static final class VectorKernel {
         static int lanes() {
             return VectorGemm.lanes();
+        }
+
+        static double peak() {
+            return FmaPeak.gflops();
         }
 
         static int packedSize(int n, int k) {

@@ -69,4 +69,37 @@ class ParallelTest {
         });
         for (int i = 0; i < 64; i++) assertEquals(1, seen.get(i), "row " + i);
     }
+
+    /** The workers have an explicit lifecycle: shutdown stops them, and the next split that needs them starts new ones. */
+    @Test
+    void shutdownStopsTheWorkersAndTheNextSplitStartsThemAgain() throws InterruptedException {
+        if (Parallel.threads() < 2) return;   // a one-thread machine has no workers to stop
+        int[] sum = new int[1];
+        Parallel.forRows(64, 1, (from, to) -> {
+            synchronized (sum) {
+                sum[0] += to - from;
+            }
+        });
+        assertTrue(Parallel.isRunning());
+        Parallel.shutdown();
+        assertTrue(!Parallel.isRunning());
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("tapegrad-gemm-") && t.isAlive()),
+                "no worker thread is left");
+        Parallel.shutdown();   // a second shutdown does nothing
+        int[] again = new int[1];
+        Parallel.forRows(64, 1, (from, to) -> {
+            synchronized (again) {
+                again[0] += to - from;
+            }
+        });
+        assertEquals(64, again[0]);
+        assertTrue(Parallel.isRunning());
+    }
+
+    /** The measured FMA peak is a plausible number: above 1 GFLOP/s on any machine that runs the vector kernel. */
+    @Test
+    void thePeakIsMeasured() {
+        double peak = Gemm.peakGflopsPerCore();
+        if (Gemm.vectorKernel()) assertTrue(peak > 1 && peak < 10_000, "peak " + peak);
+    }
 }

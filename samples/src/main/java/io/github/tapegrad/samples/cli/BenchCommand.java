@@ -106,6 +106,7 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
         }
         out.printf(Locale.ROOT, "RESULT accuracy_pass_seconds=%.4f  (train + test, %d rows, median of 3)%n",
                 median(eval), train.size() + loaded.test().size());
+        gflops(out, net, batches, train.size() + loaded.test().size(), median(eval));
         if (!skipRun) {
             long t0 = System.nanoTime();
             Trainer.Result r = Trainer.train(TrainConfig.book(), train, loaded.test(), new Trainer.Listener() {}).result();
@@ -166,6 +167,48 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
         public String toString() {
             return "SGD(lr=0)";
         }
+    }
+
+    /**
+     * The products' speed against the machine's: the measured FMA peak, and the dense FLOPs (2·m·n·k, even where the
+     * sparse-row kernel skips zeros) per second of the training step's two large products, of one accuracy block's,
+     * and of the whole accuracy pass.
+     */
+    private static void gflops(PrintWriter out, TwoLayerNet net, Batches batches, int evalRows, double evalSeconds) {
+        double perCore = Gemm.peakGflopsPerCore();
+        double peak = perCore * io.github.tapegrad.engine.tensor.Parallel.threads();
+        out.printf(Locale.ROOT, "RESULT fma_peak_gflops=%.1f  (%.1f per core x %d threads, float64, widest vectors)%n", peak, perCore,
+                io.github.tapegrad.engine.tensor.Parallel.threads());
+        batches.next();
+        DMatrixRMaj x = batches.x;
+        DMatrixRMaj w1 = net.params().W1();
+        DMatrixRMaj dout = new DMatrixRMaj(x.numRows, w1.numCols);
+        java.util.Random r = new java.util.Random(1);
+        for (int i = 0; i < dout.data.length; i++) dout.data[i] = r.nextGaussian();
+        DMatrixRMaj block = new DMatrixRMaj(1, 1);
+        batches.data.range(0, 500, block);
+        DMatrixRMaj out1 = new DMatrixRMaj(1, 1);
+        report(out, "x.W1", "(100x784)(784x50), the step's first product", peak, () -> Gemm.mult(x, false, w1, false, out1),
+                2.0 * x.numRows * x.numCols * w1.numCols);
+        report(out, "xT.dout", "(784x100)(100x50), the step's dW1", peak, () -> Gemm.mult(x, true, dout, false, out1),
+                2.0 * x.numRows * x.numCols * w1.numCols);
+        report(out, "block.W1", "(500x784)(784x50), one accuracy block's first product", peak,
+                () -> Gemm.mult(block, false, w1, false, out1), 2.0 * 500 * block.numCols * w1.numCols);
+        double passFlops = 2.0 * evalRows * ((double) w1.numRows * w1.numCols + (double) w1.numCols * net.params().W2().numCols);
+        out.printf(Locale.ROOT, "RESULT gflops_accuracy_pass=%.1f  (%.0f%% of peak; dense FLOPs of both layers over %d rows)%n",
+                passFlops / evalSeconds / 1e9, 100 * passFlops / evalSeconds / 1e9 / peak, evalRows);
+    }
+
+    private static void report(PrintWriter out, String name, String what, double peak, Runnable product, double flops) {
+        for (int i = 0; i < 200; i++) product.run();
+        double[] t = new double[9];
+        for (int round = 0; round < t.length; round++) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 100; i++) product.run();
+            t[round] = (System.nanoTime() - t0) / 1e9 / 100;
+        }
+        double g = flops / median(t) / 1e9;
+        out.printf(Locale.ROOT, "RESULT gflops_%s=%.1f  (%.0f%% of peak; %s, median of 9 rounds of 100)%n", name, g, 100 * g / peak, what);
     }
 
     /** Milliseconds per step over {@code n} steps, each on a new batch. */

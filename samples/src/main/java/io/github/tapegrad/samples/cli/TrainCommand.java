@@ -164,7 +164,9 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
             }
             AtomicFiles.checkWritable("--plot", plot);
         }
+        long loadStart = System.nanoTime();
         MnistSource.Loaded loaded = MnistSource.load(data);
+        double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
         perEpoch = Math.max((double) loaded.train().size() / batchSize, 1.0);
         iterations = iterationsOption != null ? iterationsOption
                 : epochs != null ? (int) Math.min(Integer.MAX_VALUE, Math.ceil(epochs * perEpoch))
@@ -213,6 +215,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         out.printf(Locale.ROOT, "done: %d iterations in %.2f s (%.3f ms per iteration; %d accuracy passes took %.2f s)%n",
                 iterations, r.loopSeconds(), r.msPerIteration(), r.evalIterations().size(), r.evalSeconds());
         out.printf(Locale.ROOT, "after the last iteration: train acc %.4f  test acc %.4f%n", r.finalTrainAccuracy(), r.finalTestAccuracy());
+        out.println(startUp(loadSeconds, r.evalPassSeconds()));
         if (r.losses().length > 0) {
             int k = Math.min(100, r.losses().length);
             double mean = 0;
@@ -306,6 +309,21 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         }
         return chosen;
     }
+
+    /**
+     * Where the time outside the training loop goes: the JVM's start until this command ran, the data load, and the
+     * first accuracy pass (which runs while the JIT compiles the kernels) against the later ones.
+     */
+    private String startUp(double loadSeconds, java.util.List<Double> passes) {
+        double jvm = (commandStart - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3;
+        String first = passes.isEmpty() ? "" : String.format(Locale.ROOT, "; first accuracy pass %.2f s", passes.get(0));
+        String later = passes.size() < 2 ? "" : String.format(Locale.ROOT, ", later ones %.2f s (median)",
+                passes.subList(1, passes.size()).stream().sorted().toList().get((passes.size() - 1) / 2));
+        return String.format(Locale.ROOT, "start-up: JVM start to command %.2f s, data load %.2f s%s%s", jvm, loadSeconds, first, later);
+    }
+
+    /** When this command started, in the epoch milliseconds the JVM's start time is given in. */
+    private final long commandStart = System.currentTimeMillis();
 
     /** "1500 iterations (30 epochs)". */
     private String length() {

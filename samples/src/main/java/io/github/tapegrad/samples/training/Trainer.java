@@ -38,6 +38,7 @@ public final class Trainer {
 
     /** The outcome of a run. */
     public record Result(double[] losses, List<Integer> evalIterations, List<Double> trainAccuracy, List<Double> testAccuracy,
+                         List<Double> evalPassSeconds,
                          double finalTrainAccuracy, double finalTestAccuracy, double loopSeconds, double stepSeconds,
                          double evalSeconds) {
         /** Milliseconds per training step, accuracy passes excluded. */
@@ -90,6 +91,7 @@ public final class Trainer {
         List<Integer> evalIterations = new ArrayList<>();
         List<Double> trainAcc = new ArrayList<>();
         List<Double> testAcc = new ArrayList<>();
+        List<Double> evalPasses = new ArrayList<>();
         double evalSeconds = 0;
         long start = System.nanoTime();
         for (int i = 0; i < iterations; i++) {
@@ -107,7 +109,9 @@ public final class Trainer {
                 long e0 = System.nanoTime();
                 double tr = accuracy.of(train);
                 double te = accuracy.of(test);
-                evalSeconds += (System.nanoTime() - e0) / 1e9;
+                double pass = (System.nanoTime() - e0) / 1e9;
+                evalSeconds += pass;
+                evalPasses.add(pass);
                 evalIterations.add(i);
                 trainAcc.add(tr);
                 testAcc.add(te);
@@ -117,6 +121,6 @@ public final class Trainer {
         double loop = (System.nanoTime() - start) / 1e9;
         double finalTrain = accuracy.of(train);
         double finalTest = accuracy.of(test);
-        return new Result(losses, evalIterations, trainAcc, testAcc, finalTrain, finalTest, loop, loop - evalSeconds, evalSeconds);
+        return new Result(losses, evalIterations, trainAcc, testAcc, evalPasses, finalTrain, finalTest, loop, loop - evalSeconds, evalSeconds);
     }
 }

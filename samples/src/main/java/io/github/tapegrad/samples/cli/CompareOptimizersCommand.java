@@ -68,14 +68,7 @@ public final class CompareOptimizersCommand implements java.util.concurrent.Call
                 throw new CommandLine.ParameterException(spec.commandLine(), "--optimizers: " + e.getMessage());
             }
         }
-        if (plot != null) {
-            try {
-                plotFormat = TrainingPlot.formatOf("--plot", plot);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-            }
-            AtomicFiles.checkWritable("--plot", plot);
-        }
+        if (plot != null) plotFormat = Models.checkPlot(spec, plot);
         MnistSource.Loaded loaded = MnistSource.load(data);
         out.println((loaded.bundled() ? "note: using " : "data: ") + loaded.description());
         // as the book: ReLU with He initialisation

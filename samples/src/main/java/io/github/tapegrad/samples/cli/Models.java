@@ -38,6 +38,22 @@ final class Models {
         }
     }
 
+    /**
+     * The format of a {@code --plot} file, after checking, before any work, that its name asks for PNG or SVG and that it
+     * can be written.
+     */
+    static io.github.tapegrad.samples.plot.TrainingPlot.Format checkPlot(CommandLine.Model.CommandSpec spec, java.nio.file.Path plot)
+            throws java.io.IOException {
+        io.github.tapegrad.samples.plot.TrainingPlot.Format format;
+        try {
+            format = io.github.tapegrad.samples.plot.TrainingPlot.formatOf("--plot", plot);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        io.github.tapegrad.samples.io.AtomicFiles.checkWritable("--plot", plot);
+        return format;
+    }
+
     /** The optimizers by name, with the book's default hyperparameters unless a learning rate is given. */
     static Optimizer optimizer(String name, Double learningRate) {
         String n = name.trim().toLowerCase(Locale.ROOT);

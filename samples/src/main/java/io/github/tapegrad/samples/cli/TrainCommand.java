@@ -156,14 +156,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
                 throw bad("--save " + save + ": a .npz holds a TwoLayerNet's W1, b1, W2, b2; save the multilayer model as a .bin");
             }
         }
-        if (plot != null) {
-            try {
-                plotFormat = TrainingPlot.formatOf("--plot", plot);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-            }
-            AtomicFiles.checkWritable("--plot", plot);
-        }
+        if (plot != null) plotFormat = Models.checkPlot(spec, plot);
         long loadStart = System.nanoTime();
         MnistSource.Loaded loaded = MnistSource.load(data);
         double loadSeconds = (System.nanoTime() - loadStart) / 1e9;

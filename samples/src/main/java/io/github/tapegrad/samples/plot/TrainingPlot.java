@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.knowm.xchart.AnnotationLine;
+import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
@@ -25,7 +27,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * The training pictures, drawn with XChart: accuracy per epoch over loss per iteration for one run, and the loss curves
  * of several optimizers. Colours are the Okabe–Ito palette, which colour-blind readers tell apart, and each curve also
- * has its own marker or dash; epochs are numbered from 1, as the console numbers them.
+ * has its own marker or dash; epochs are numbered from 1, as the console numbers them; iteration axes tick at round
+ * numbers.
  */
 public final class TrainingPlot {
     private TrainingPlot() {}
@@ -69,7 +72,11 @@ public final class TrainingPlot {
         double[] iters = new double[result.losses().length];
         for (int i = 0; i < iters.length; i++) iters[i] = i;
         if (iters.length > 0) style(loss.addSeries("loss", iters, result.losses()), 3, false).setLineStyle(new BasicStroke(1f));
-        iterationAxis(loss);
+        double top = 0;
+        for (double v : result.losses()) if (Double.isFinite(v)) top = Math.max(top, v);
+        top = top > 0 ? top * 1.05 : 1;
+        loss.getStyler().setYAxisMin(0.0).setYAxisMax(top);
+        iterationAxis(loss, iters.length, -0.045 * top);
         loss.getStyler().setLegendVisible(false);
         stacked(format, out, acc, loss);
     }
@@ -83,12 +90,29 @@ public final class TrainingPlot {
         System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChartBuilder().width(900).height(550).title("Loss per iteration (moving average of 19)")
                 .xAxisTitle("iteration").yAxisTitle(logarithmic ? "loss (log scale)" : "loss").build();
-        iterationAxis(chart);
         // NOTE: on a linear axis the y axis stops at 2.5 (a little above ln 10 = 2.30, the loss of a uniform guess): an
         // early spike would otherwise flatten every curve. A log axis shows everything.
         double cap = 2.5;
-        if (logarithmic) chart.getStyler().setYAxisLogarithmic(true);
+        double low = Double.POSITIVE_INFINITY;
+        double high = 0;
+        for (double[] v : curves.values()) {
+            for (double y : smooth(v, 9)) {
+                if (y > 0 && Double.isFinite(y)) {
+                    low = Math.min(low, y);
+                    high = Math.max(high, y);
+                }
+            }
+        }
+        if (!(low < high)) {
+            low = 0.01;
+            high = 10;
+        }
+        double bottom = logarithmic ? Math.pow(10, Math.floor(Math.log10(Math.max(low, 1e-6)))) : 0;
+        double ceiling = logarithmic ? Math.pow(10, Math.ceil(Math.log10(high))) : cap;
+        if (logarithmic) chart.getStyler().setYAxisLogarithmic(true).setYAxisMin(bottom).setYAxisMax(ceiling);
         else chart.getStyler().setYAxisMin(0.0).setYAxisMax(cap);
+        int longest = curves.values().stream().mapToInt(v -> v.length).max().orElse(0);
+        iterationAxis(chart, longest, logarithmic ? bottom / Math.pow(ceiling / bottom, 0.045) : -0.045 * cap);
         int k = 0;
         for (var e : curves.entrySet()) {
             double[] y = smooth(e.getValue(), 9);
@@ -109,9 +133,34 @@ public final class TrainingPlot {
         single(format, out, chart);
     }
 
-    /** An iteration axis from 0, its labels grouped by thousands. */
-    private static void iterationAxis(XYChart chart) {
-        chart.getStyler().setXAxisMin(0.0).setXAxisDecimalPattern("#,###");
+    /**
+     * Round tick values for an axis of {@code n} iterations: multiples of 1, 2 or 5 × 10^k, five to ten of them, from 0.
+     */
+    static double[] iterationTicks(int n) {
+        double raw = Math.max(n - 1, 1) / 10.0;
+        double unit = Math.pow(10, Math.floor(Math.log10(raw)));
+        double step = raw <= unit ? unit : raw <= 2 * unit ? 2 * unit : raw <= 5 * unit ? 5 * unit : 10 * unit;
+        step = Math.max(1, step);
+        int count = (int) Math.floor(Math.max(n - 1, 1) / step) + 1;
+        double[] ticks = new double[count];
+        for (int i = 0; i < count; i++) ticks[i] = i * step;
+        return ticks;
+    }
+
+    /**
+     * An iteration axis from 0 with ticks at round numbers. NOTE: XChart 3.8.8 puts an XY chart's x ticks on every k-th
+     * data point (0, 84, 168, … for 1,500 points), whatever the spacing hint or pattern; so its tick labels and vertical
+     * grid lines are hidden and round ones drawn as annotations, the labels at {@code labelY} (data space, just below
+     * the plot's lower edge).
+     */
+    private static void iterationAxis(XYChart chart, int n, double labelY) {
+        chart.getStyler().setXAxisTicksVisible(false).setPlotGridVerticalLinesVisible(false).setXAxisMin(0.0)
+                .setXAxisMax((double) Math.max(n - 1, 1)).setAnnotationLineColor(new Color(0, 0, 0, 35))
+                .setAnnotationLineStroke(new BasicStroke(1f)).setAnnotationTextFontColor(Color.DARK_GRAY);
+        for (double t : iterationTicks(n)) {
+            chart.addAnnotation(new AnnotationLine(t, true, false));
+            chart.addAnnotation(new AnnotationText(String.format(Locale.ROOT, "%,d", (long) t), t, labelY, false));
+        }
     }
 
     /** Colour, marker (spaced out on long curves) and dash of the k-th curve. */

@@ -147,6 +147,25 @@ public sealed interface Primitive {
         }
     }
 
+    /**
+     * out = unfold(x): the sliding windows of an (N, C, H, W) x as the rows of a matrix (im2col), padding read as
+     * {@code padValue}; ∂x = fold(g), its adjoint (each entry added back where it came from; padding gets nothing)
+     */
+    record Unfold(Var x, int fh, int fw, int stride, int pad, double padValue) implements Primitive {
+        public String name() { return "unfold"; }
+        public List<Var> inputs() { return List.of(x); }
+        public Tensor forward() { return x.value().unfold(fh, fw, stride, pad, padValue); }
+        public Var[] vjp(Var g, Var out, boolean[] needs) { return new Var[] {g.fold(x.shape(), fh, fw, stride, pad)}; }
+    }
+
+    /** out = fold(col) into an input of {@code shape} (col2im, a scatter-add);  ∂col = unfold(g), its adjoint */
+    record Fold(Var col, int[] shape, int fh, int fw, int stride, int pad) implements Primitive {
+        public String name() { return "fold"; }
+        public List<Var> inputs() { return List.of(col); }
+        public Tensor forward() { return col.value().fold(shape, fh, fw, stride, pad); }
+        public Var[] vjp(Var g, Var out, boolean[] needs) { return new Var[] {g.unfold(fh, fw, stride, pad)}; }
+    }
+
     /** out = xᵀ (rank 2);  ∂x = gᵀ */
     record Transpose(Var x) implements Primitive {
         public String name() { return "transpose"; }

@@ -153,6 +153,23 @@ public final class Var {
         return tape.apply(new Primitive.MatMul(this, other, transThis, transOther));
     }
 
+    /** The sliding windows of an (N, C, H, W) value as the rows of a matrix (im2col; see {@code Windows}). */
+    public Var unfold(int fh, int fw, int stride, int pad) {
+        return unfold(fh, fw, stride, pad, 0.0);
+    }
+
+    /** {@link #unfold(int, int, int, int)} with padding positions read as {@code padValue} (max pooling pads with −∞). */
+    public Var unfold(int fh, int fw, int stride, int pad, double padValue) {
+        io.github.tapegrad.engine.tensor.Windows.of("unfold", value.shape(), fh, fw, stride, pad);
+        return tape.apply(new Primitive.Unfold(this, fh, fw, stride, pad, padValue));
+    }
+
+    /** The adjoint of {@link #unfold}: this matrix's entries added back into an input of {@code inputShape} (col2im). */
+    public Var fold(int[] inputShape, int fh, int fw, int stride, int pad) {
+        Shapes.nonNull("fold", "the input shape", inputShape);
+        return tape.apply(new Primitive.Fold(this, inputShape.clone(), fh, fw, stride, pad));
+    }
+
     /** Transpose of a rank-2 value. */
     public Var transpose() {
         return tape.apply(new Primitive.Transpose(this));

@@ -518,6 +518,42 @@ public final class Tensor {
         return arena == null ? new Tensor(s, out) : arena.adoptMatrix(s, out);
     }
 
+    /**
+     * The sliding windows of this (N, C, H, W) tensor as the rows of a matrix (im2col; see {@link Windows}), padding
+     * read as 0.
+     */
+    public Tensor unfold(int fh, int fw, int stride, int pad) {
+        return unfold(fh, fw, stride, pad, 0.0);
+    }
+
+    /** {@link #unfold(int, int, int, int)} with padding positions read as {@code padValue} (max pooling pads with −∞). */
+    public Tensor unfold(int fh, int fw, int stride, int pad, double padValue) {
+        Windows win = Windows.of("unfold", shape, fh, fw, stride, pad);
+        int[] s = {win.rows(), win.cols()};
+        double[] v = buffer(s);
+        win.unfold(data().data, padValue, v);
+        return owning(s, v);
+    }
+
+    /**
+     * The adjoint of {@link #unfold}: this (N·OH·OW, C·FH·FW) matrix's entries added back to the positions of an input of
+     * {@code inputShape} (col2im).
+     *
+     * @throws IllegalArgumentException when this matrix's shape is not the unfolded shape of {@code inputShape}
+     */
+    public Tensor fold(int[] inputShape, int fh, int fw, int stride, int pad) {
+        Windows win = Windows.of("fold", Shapes.nonNull("fold", "the input shape", inputShape), fh, fw, stride, pad);
+        if (shape.length != 2 || shape[0] != win.rows() || shape[1] != win.cols()) {
+            throw new IllegalArgumentException("fold: a " + Shapes.format(shape) + " matrix is not the unfolded form of "
+                    + Shapes.format(inputShape) + " with " + fh + "x" + fw + " windows, stride " + stride + ", pad " + pad
+                    + ", which is (" + win.rows() + "x" + win.cols() + ")");
+        }
+        int[] s = inputShape.clone();
+        double[] v = buffer(s);
+        win.fold(data().data, v);
+        return owning(s, v);
+    }
+
     /** Transpose of a rank-2 tensor. */
     public Tensor transpose() {
         Shapes.checkRank("transpose", shape, 2);

@@ -109,8 +109,31 @@ final class PrimitiveCases {
                     return new Example("select", v -> Var.where(mask, v[0], v[1]),
                             uniform(seed, -2, 2, pair[0]), uniform(seed + 1, -2, 2, pair[1]));
                 })),
+                new Case(Primitive.Unfold.class, windows().zip(longs().all(), (win, seed) -> new Example(
+                        "unfold " + win, v -> v[0].unfold(win.fh(), win.fw(), win.stride(), win.pad()),
+                        uniform(seed, -2, 2, win.inputShape())))),
+                new Case(Primitive.Fold.class, windows().zip(longs().all(), (win, seed) -> new Example(
+                        "fold " + win, v -> v[0].fold(win.inputShape(), win.fh(), win.fw(), win.stride(), win.pad()),
+                        uniform(seed, -2, 2, win.rows(), win.cols())))),
                 new Case(Primitive.Custom.class, shapes(MAX_RANK, MAX_DIM).zip(longs().all(), (shape, seed) ->
                         new Example("custom x*sin(x)", v -> v[0].tape().apply(X_SIN_X, v[0]), uniform(seed, -2, 2, shape)))));
+    }
+
+    /** Window geometries: N 1–2, C 1–2, H and W 2–5, filters 1–3, stride 1–2, pad 0–1, kept where the filter fits. */
+    private static Gen<io.github.tapegrad.engine.tensor.Windows> windows() {
+        return integers().between(0, Integer.MAX_VALUE - 1).map(k -> {
+            java.util.Random r = new java.util.Random(k);
+            while (true) {
+                int h = 2 + r.nextInt(4);
+                int w = 2 + r.nextInt(4);
+                int fh = 1 + r.nextInt(3);
+                int fw = 1 + r.nextInt(3);
+                int pad = r.nextInt(2);
+                if (fh <= h + 2 * pad && fw <= w + 2 * pad) {
+                    return new io.github.tapegrad.engine.tensor.Windows(1 + r.nextInt(2), 1 + r.nextInt(2), h, w, fh, fw, 1 + r.nextInt(2), pad);
+                }
+            }
+        });
     }
 
     /** A custom op with a hand-written rule: f(x) = x·sin x, f'(x) = sin x + x·cos x. */

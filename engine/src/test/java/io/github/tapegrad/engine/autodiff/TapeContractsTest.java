@@ -244,7 +244,7 @@ class TapeContractsTest {
                 Map.entry("Log", "log"), Map.entry("Sqrt", "sqrt"), Map.entry("Tanh", "tanh"), Map.entry("Pow", "pow"),
                 Map.entry("MatMul", "matmul"), Map.entry("Transpose", "transpose"), Map.entry("Reshape", "reshape"),
                 Map.entry("BroadcastTo", "broadcastTo"), Map.entry("Sum", "sum"), Map.entry("Max", "max"),
-                Map.entry("Select", "select"), Map.entry("Custom", "xsinx")));
+                Map.entry("Select", "select"), Map.entry("Unfold", "unfold"), Map.entry("Fold", "fold"), Map.entry("Custom", "xsinx")));
         Map<String, String> seen = new TreeMap<>();
         for (PrimitiveCases.Case c : PrimitiveCases.all()) {
             io.github.tapegrad.engine.testing.TensorGens.qt(PrimitiveVjpProperties.EXAMPLES).forAll(c.examples()).checkAssert(ex -> {

@@ -29,9 +29,13 @@ class LayerProperties {
     static final int EXAMPLES = 100;
 
     private static void holds(String layer, Gen<LayerCase> cases) {
+        holds(layer, EXAMPLES, cases);
+    }
+
+    private static void holds(String layer, int examples, Gen<LayerCase> cases) {
         double[] worst = {0, 0};
         int[] count = {0};
-        TensorGens.qt(EXAMPLES).forAll(cases).checkAssert(c -> {
+        TensorGens.qt(examples).forAll(cases).checkAssert(c -> {
             DerivativeReport r = DerivativeReport.of(c);
             assertTrue(r.passed(), () -> describe(c) + "\n" + r);
             worst[0] = Math.max(worst[0], r.worstHandVsTape());
@@ -118,5 +122,88 @@ class LayerProperties {
             Tensor t = Tensor.oneHot(r.ints(n, 0, c).toArray(), c);
             return LayerCases.softmaxWithLossOneHot(Tensor.uniform(seed, -20, 20, n, c), t, r.nextGaussian());
         }));
+    }
+
+    /**
+     * Convolution on the issue's shapes: N 1–3, C 1–3, H and W 3–9, 1–4 filters of size 1–4, stride 1–2, pad 0–2 (where
+     * the filter fits). 100 examples; the numerical Jacobian runs a forward per input entry, up to ~950 of them.
+     */
+    @Test
+    void convolution() {
+        holds("Convolution", 100, longs().all().map(seed -> {
+            Random r = new Random(seed);
+            while (true) {
+                int n = 1 + r.nextInt(3);
+                int c = 1 + r.nextInt(3);
+                int h = 3 + r.nextInt(7);
+                int w = 3 + r.nextInt(7);
+                int fn = 1 + r.nextInt(4);
+                int fh = 1 + r.nextInt(4);
+                int fw = 1 + r.nextInt(4);
+                int stride = 1 + r.nextInt(2);
+                int pad = r.nextInt(3);
+                if (fh > h + 2 * pad || fw > w + 2 * pad) continue;
+                io.github.tapegrad.engine.tensor.Windows win = new io.github.tapegrad.engine.tensor.Windows(n, c, h, w, fh, fw, stride, pad);
+                return LayerCases.convolution(Tensor.uniform(r.nextLong(), -1, 1, n, c, h, w), Tensor.uniform(r.nextLong(), -1, 1, fn, c, fh, fw),
+                        Tensor.uniform(r.nextLong(), -1, 1, fn), stride, pad, Tensor.randn(r.nextLong(), n, fn, win.oh(), win.ow()));
+            }
+        }));
+    }
+
+    /**
+     * Max pooling on the issue's shapes: N 1–3, C 1–3, H and W 3–9, pools 1–3, stride 1–2, pad up to half the pool. The
+     * input's values are distinct and at least 1e-3 apart, so no window has a tie (the numerical gradient needs that).
+     */
+    @Test
+    void pooling() {
+        holds("Pooling", 100, longs().all().map(seed -> {
+            Random r = new Random(seed);
+            while (true) {
+                int n = 1 + r.nextInt(3);
+                int c = 1 + r.nextInt(3);
+                int h = 3 + r.nextInt(7);
+                int w = 3 + r.nextInt(7);
+                int ph = 1 + r.nextInt(3);
+                int pw = 1 + r.nextInt(3);
+                int stride = 1 + r.nextInt(2);
+                int pad = r.nextInt(Math.min(ph, pw) / 2 + 1);
+                // half the cases tile the input (the composite's reshape path), half slide (its unfold path)
+                if (r.nextBoolean()) {
+                    stride = ph;
+                    pw = ph;
+                    pad = 0;
+                    h = ph * (1 + r.nextInt(3));
+                    w = ph * (1 + r.nextInt(3));
+                }
+                if (ph > h + 2 * pad || pw > w + 2 * pad) continue;
+                io.github.tapegrad.engine.tensor.Windows win = new io.github.tapegrad.engine.tensor.Windows(n * c, 1, h, w, ph, pw, stride, pad);
+                return LayerCases.pooling(TensorGens.distinct(r.nextLong(), 1e-2, n, c, h, w), ph, pw, stride, pad,
+                        Tensor.randn(r.nextLong(), n, c, win.oh(), win.ow()));
+            }
+        }));
+    }
+
+    /** A tie takes the first maximum in row-major window order, as np.argmax: hand-written, composite and fused agree. */
+    @Test
+    void aTieInAPoolingWindowGoesToTheFirstMaximum() {
+        Tensor x = Tensor.of(new double[] {1, 5, 5, 2, 0, 5, 3, 5, 5}, 1, 1, 3, 3);
+        for (int[] geometry : new int[][] {{2, 2, 1, 0}, {3, 3, 3, 0}}) {
+            Pooling hand = new Pooling("Pooling", geometry[0], geometry[1], geometry[2], geometry[3]);
+            Tensor out = hand.forward(x);
+            Tensor dout = Tensor.ones(out.shape());
+            Tensor dx = hand.backward(dout);
+            io.github.tapegrad.engine.autodiff.Tape tape = new io.github.tapegrad.engine.autodiff.Tape();
+            io.github.tapegrad.engine.autodiff.Var v = tape.variable("x", x);
+            Tensor composite = tape.gradients(io.github.tapegrad.nn.tape.LayerFunctions.maxPooling(v, geometry[0], geometry[1],
+                    geometry[2], geometry[3]), dout, v).get(v);
+            Tensor fused = tape.gradients(io.github.tapegrad.nn.tape.FusedLayers.maxPooling(v, geometry[0], geometry[1], geometry[2],
+                    geometry[3]), dout, v).get(v);
+            org.junit.jupiter.api.Assertions.assertEquals(dx, composite, "composite " + java.util.Arrays.toString(geometry));
+            org.junit.jupiter.api.Assertions.assertEquals(dx, fused, "fused " + java.util.Arrays.toString(geometry));
+        }
+        Pooling whole = new Pooling("Pooling", 3, 3, 3, 0);
+        whole.forward(x);
+        org.junit.jupiter.api.Assertions.assertEquals(Tensor.of(new double[] {0, 1, 0, 0, 0, 0, 0, 0, 0}, 1, 1, 3, 3),
+                whole.backward(Tensor.ones(1, 1, 1, 1)), "the 5 at (0, 1) is the first of four");
     }
 }

@@ -136,4 +136,29 @@ public final class LayerCases {
                 },
                 v -> LayerFunctions.softmaxWithLoss(v[0], oneHot), v -> FusedLayers.softmaxWithLoss(v[0], oneHot));
     }
+
+    /** Convolution with x (N, C, H, W), W (FN, C, FH, FW), b (FN). */
+    public static LayerCase convolution(Tensor x, Tensor w, Tensor b, int stride, int pad, Tensor dout) {
+        return new LayerCase("Convolution", List.of("x", "W", "b"), List.of(x, w, b), dout,
+                in -> new io.github.tapegrad.nn.Convolution("Convolution", in[1], in[2], stride, pad).forward(in[0]),
+                (in, g) -> {
+                    io.github.tapegrad.nn.Convolution layer = new io.github.tapegrad.nn.Convolution("Convolution", in[1], in[2], stride, pad);
+                    layer.forward(in[0]);
+                    Tensor dx = layer.backward(g);
+                    return new Tensor[] {dx, layer.dW(), layer.db().reshape(in[2].shape())};
+                },
+                v -> LayerFunctions.convolution(v[0], v[1], v[2], stride, pad), v -> FusedLayers.convolution(v[0], v[1], v[2], stride, pad));
+    }
+
+    /** Max pooling of x (N, C, H, W) over PH×PW windows. */
+    public static LayerCase pooling(Tensor x, int ph, int pw, int stride, int pad, Tensor dout) {
+        return new LayerCase("Pooling", List.of("x"), List.of(x), dout,
+                in -> new io.github.tapegrad.nn.Pooling("Pooling", ph, pw, stride, pad).forward(in[0]),
+                (in, g) -> {
+                    io.github.tapegrad.nn.Pooling layer = new io.github.tapegrad.nn.Pooling("Pooling", ph, pw, stride, pad);
+                    layer.forward(in[0]);
+                    return new Tensor[] {layer.backward(g)};
+                },
+                v -> LayerFunctions.maxPooling(v[0], ph, pw, stride, pad), v -> FusedLayers.maxPooling(v[0], ph, pw, stride, pad));
+    }
 }

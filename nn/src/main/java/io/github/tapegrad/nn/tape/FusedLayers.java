@@ -203,4 +203,28 @@ public final class FusedLayers {
             return new Tensor[] {arena.tensor(dx, "SoftmaxWithLoss backward", shape)};
         });
     }
+
+    /** Convolution (NCHW) on the tape, its rule the hand-written backward: x (N, C, H, W), W (FN, C, FH, FW), b (FN). */
+    public static Var convolution(Var x, Var w, Var b, int stride, int pad) {
+        return x.tape().apply(CustomOp.of("Convolution", in -> {
+            io.github.tapegrad.nn.Convolution layer = new io.github.tapegrad.nn.Convolution("Convolution", in[1], in[2], stride, pad);
+            Tensor out = layer.forward(in[0]);
+            return new CustomOp.Result(out, (g, needs) -> {
+                // the first layer's input gradient, when nobody asks for it, is skipped: no dout·W, no col2im
+                Tensor dx = null;
+                if (needs[0]) dx = layer.backward(g);
+                else layer.backwardParameters(g);
+                return new Tensor[] {dx, layer.dW(), layer.db().reshape(in[2].shape())};
+            });
+        }), x, w, b);
+    }
+
+    /** Max pooling (NCHW) on the tape, its rule the hand-written backward. */
+    public static Var maxPooling(Var x, int ph, int pw, int stride, int pad) {
+        return x.tape().apply(CustomOp.of("Pooling", in -> {
+            io.github.tapegrad.nn.Pooling layer = new io.github.tapegrad.nn.Pooling("Pooling", ph, pw, stride, pad);
+            Tensor out = layer.forward(in[0]);
+            return new CustomOp.Result(out, (g, needs) -> new Tensor[] {layer.backward(g)});
+        }), x);
+    }
 }

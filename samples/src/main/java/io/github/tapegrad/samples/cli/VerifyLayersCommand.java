@@ -45,7 +45,11 @@ public final class VerifyLayersCommand implements java.util.concurrent.Callable<
                 LayerCases.softmaxWithLoss(Tensor.normal(r, 0, 5, n, 10), r.ints(n, 0, 10).toArray(), 1.0),
                 LayerCases.batchNorm(Tensor.uniform(r, -2, 2, Math.max(2, n), 6), Tensor.uniform(r, 0.5, 1.5, 6),
                         Tensor.uniform(r, -1, 1, 6), Tensor.normal(r, 0, 1, Math.max(2, n), 6)),
-                LayerCases.dropout(Tensor.uniform(r, -2, 2, n, 6), 0.5, r.nextLong(), Tensor.normal(r, 0, 1, n, 6)));
+                LayerCases.dropout(Tensor.uniform(r, -2, 2, n, 6), 0.5, r.nextLong(), Tensor.normal(r, 0, 1, n, 6)),
+                // chapter 7: the book's small net's shapes (1 channel 10x10, 3x3 filters), and 2x2 max pooling
+                LayerCases.convolution(Tensor.uniform(r, -1, 1, n, 1, 10, 10), Tensor.normal(r, 0, 0.5, 4, 1, 3, 3),
+                        Tensor.normal(r, 0, 0.5, 4), 1, 0, Tensor.normal(r, 0, 1, n, 4, 8, 8)),
+                LayerCases.pooling(distinct(r, n, 2, 6, 6), 2, 2, 2, 0, Tensor.normal(r, 0, 1, n, 2, 3, 3)));
         out.printf(Locale.ROOT, "%-19s %-6s %-22s %-26s %-22s%n", "layer", "result", "max |hand - tape|",
                 "max |analytic - numerical|", "max |fused - composite|");
         boolean all = true;
@@ -68,5 +72,19 @@ public final class VerifyLayersCommand implements java.util.concurrent.Callable<
         double[] v = new double[rows * cols];
         for (int i = 0; i < v.length; i++) v[i] = (r.nextBoolean() ? 1 : -1) * (0.01 + 2 * r.nextDouble());
         return Tensor.of(v, rows, cols);
+    }
+
+    /** Values at least 1e-3 apart (a shuffled ramp), so that no pooling window has a tie. */
+    private static Tensor distinct(Random r, int... shape) {
+        int size = Tensor.zeros(shape).size();
+        double[] v = new double[size];
+        for (int i = 0; i < size; i++) v[i] = (i - size / 2.0) * 0.01;
+        for (int i = size - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            double t = v[i];
+            v[i] = v[j];
+            v[j] = t;
+        }
+        return Tensor.of(v, shape);
     }
 }

@@ -10,6 +10,7 @@ import io.github.tapegrad.samples.models.MultiLayerNet;
 import io.github.tapegrad.samples.models.NetConfig;
 import io.github.tapegrad.samples.models.Network;
 import io.github.tapegrad.samples.models.Parameters;
+import io.github.tapegrad.samples.models.SimpleConvNet;
 import io.github.tapegrad.samples.models.TwoLayerNet;
 import io.github.tapegrad.samples.models.WeightInit;
 import io.github.tapegrad.samples.plot.TrainingPlot;
@@ -33,10 +34,10 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
     CommandLine.Model.CommandSpec spec;
 
     /** The networks {@code --model} names. */
-    enum Model { TWOLAYER, MULTILAYER }
+    enum Model { TWOLAYER, MULTILAYER, CONVNET }
 
-    @Option(names = "--model", description = "twolayer (the book's chapter-5 network) or multilayer (chapter 6)"
-            + " (default: twolayer, or the kind --load reads)", converter = ModelConverter.class)
+    @Option(names = "--model", description = {"twolayer (the book's chapter-5 network), multilayer", "(chapter 6) or convnet (chapter 7's SimpleConvNet:",
+            "conv 30x5x5, pool 2x2, hidden 100, Adam, 20 epochs)", "(default: twolayer, or the kind --load reads)"}, converter = ModelConverter.class)
     Model model;
 
     @Option(names = "--iterations", description = "training steps (default: the book's 10000 on full MNIST; " + SUBSET_EPOCHS
@@ -53,6 +54,9 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
      * training images better. The book's 10,000 iterations are 200 epochs there.
      */
     static final int SUBSET_EPOCHS = 30;
+
+    /** Epochs of a default convnet run on full MNIST: the book's train_convnet.py (20 × 600 iterations). */
+    static final int CONVNET_EPOCHS = 20;
 
     /** The training steps of this run, and of one epoch, fixed once the data is loaded. */
     private int iterations;
@@ -163,7 +167,8 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         perEpoch = Math.max((double) loaded.train().size() / batchSize, 1.0);
         iterations = iterationsOption != null ? iterationsOption
                 : epochs != null ? (int) Math.min(Integer.MAX_VALUE, Math.ceil(epochs * perEpoch))
-                : loaded.bundled() ? (int) Math.ceil(SUBSET_EPOCHS * perEpoch) : 10000;
+                : loaded.bundled() ? (int) Math.ceil(SUBSET_EPOCHS * perEpoch)
+                : chosen == Model.CONVNET ? (int) Math.ceil(CONVNET_EPOCHS * perEpoch) : 10000;
         checkSizes(loaded, start);
         if (loaded.bundled()) out.println("note: using " + loaded.description());
         else out.println("data: " + loaded.description());
@@ -177,8 +182,10 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
             out.println("loaded " + load + ": " + start.describe());
         }
         double std = weightInitStd == null ? 0.01 : weightInitStd;
-        Optimizer opt = chosen == Model.TWOLAYER && learningRate == null && "sgd".equalsIgnoreCase(optimizer.trim())
-                ? new Sgd(0.1) : Models.optimizer(optimizer, learningRate);
+        // the convnet trains with Adam unless told otherwise, as the book's train_convnet.py
+        String optimizerName = chosen == Model.CONVNET && !spec.commandLine().getParseResult().hasMatchedOption("--optimizer") ? "adam" : optimizer;
+        Optimizer opt = chosen == Model.TWOLAYER && learningRate == null && "sgd".equalsIgnoreCase(optimizerName.trim())
+                ? new Sgd(0.1) : Models.optimizer(optimizerName, learningRate);
         Random rng = new Random(seed);
         Network net;
         Network.Step step;
@@ -191,6 +198,15 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
                     length(), batchSize, opt, start != null ? "(loaded)" : String.valueOf(std), seed, how.cliName());
             net = two;
             step = two.trainingStep(how, opt);
+        } else if (chosen == Model.CONVNET) {
+            int side = loaded.train().side();
+            if (side == 0 || side * side != inputs) throw new IllegalArgumentException("--model convnet needs square images; the data's are not");
+            SimpleConvNet conv = start != null ? (SimpleConvNet) start
+                    : new SimpleConvNet(new SimpleConvNet.Config(1, side, side, 30, 5, hidden == null ? 100 : hidden.sizes()[0], classes), std, rng);
+            out.printf(Locale.ROOT, "%s: %s, batch %d, %s, weight init std %s, seed %d%n", conv.describe(), length(), batchSize, opt,
+                    start != null ? "(loaded)" : String.valueOf(std), seed);
+            net = conv;
+            step = conv.trainingStep(opt);
         } else {
             MultiLayerNet multi = start != null ? (MultiLayerNet) start
                     : new MultiLayerNet(new NetConfig(inputs, hidden == null ? new int[] {50} : hidden.sizes(), classes,
@@ -203,7 +219,9 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         }
         printCommon(out);
         Progress progress = new Progress(out, iterations, !quiet && System.console() != null && System.getenv("CI") == null, quiet);
-        Trainer.Result r = Trainer.loop(iterations, batchSize, rng, loaded.train(), loaded.test(), progress, step, net::accuracy);
+        // the book's convnet measures the first 1,000 train and test images after each epoch, and every test image at the end
+        Trainer.Accuracy epochAccuracy = chosen == Model.CONVNET ? d -> net.accuracy(d.head(1000)) : net::accuracy;
+        Trainer.Result r = Trainer.loop(iterations, batchSize, rng, loaded.train(), loaded.test(), progress, step, epochAccuracy, net::accuracy);
         progress.finish();
         out.printf(Locale.ROOT, "done: %d iterations in %.2f s (%.3f ms per iteration; %d accuracy passes took %.2f s)%n",
                 iterations, r.loopSeconds(), r.msPerIteration(), r.evalIterations().size(), r.evalSeconds());
@@ -246,7 +264,8 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
      */
     private Model checkOptions(Network start) {
         CommandLine.ParseResult given = spec.commandLine().getParseResult();
-        Model fromFile = start == null ? null : start instanceof TwoLayerNet ? Model.TWOLAYER : Model.MULTILAYER;
+        Model fromFile = start == null ? null : start instanceof TwoLayerNet ? Model.TWOLAYER
+                : start instanceof SimpleConvNet ? Model.CONVNET : Model.MULTILAYER;
         if (model != null && fromFile != null && model != fromFile) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--model " + name(model) + " does not match " + load
                     + ", which holds a " + start.describe());
@@ -281,10 +300,12 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         } catch (IllegalArgumentException e) {
             throw bad("--optimizer " + e.getMessage());
         }
-        for (String option : chosen == Model.TWOLAYER ? MULTILAYER_ONLY : TWOLAYER_ONLY) {
+        List<String> notHere = chosen == Model.TWOLAYER ? MULTILAYER_ONLY : chosen == Model.MULTILAYER ? TWOLAYER_ONLY
+                : java.util.stream.Stream.concat(MULTILAYER_ONLY.stream(), TWOLAYER_ONLY.stream()).toList();
+        for (String option : notHere) {
             if (given.hasMatchedOption(option)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), option + " applies to --model "
-                        + (chosen == Model.TWOLAYER ? "multilayer" : "twolayer") + " only; this run trains the " + name(chosen)
+                        + (MULTILAYER_ONLY.contains(option) ? "multilayer" : "twolayer") + " only; this run trains the " + name(chosen)
                         + " model" + (model == null ? " (choose the model with --model)" : ""));
             }
         }
@@ -296,8 +317,8 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
                 }
             }
         }
-        if (chosen == Model.TWOLAYER && hidden != null && hidden.sizes().length != 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--hidden " + hidden + ": the twolayer model has one"
+        if (chosen != Model.MULTILAYER && hidden != null && hidden.sizes().length != 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--hidden " + hidden + ": the " + name(chosen) + " model has one"
                     + " hidden layer; use --model multilayer for " + hidden.sizes().length);
         }
         return chosen;
@@ -394,7 +415,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
             try {
                 return Model.valueOf(value.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a model; use twolayer or multilayer");
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a model; use twolayer, multilayer or convnet");
             }
         }
     }

@@ -14,6 +14,7 @@ public final class MnistData {
     private final byte[] pixels;
     private final int[] labels;
     private final int classes;
+    private final int side;
     /** Keeps the JIT from removing the cache-line touches of {@link #gather} as dead code. */
     @SuppressWarnings("unused")
     private int sink;
@@ -41,6 +42,27 @@ public final class MnistData {
             max = Math.max(max, label);
         }
         this.classes = max + 1;
+        this.side = images.rows() == images.cols() ? images.rows() : 0;
+    }
+
+    private MnistData(MnistData all, int n) {
+        this.name = all.name + " (first " + n + ")";
+        this.count = n;
+        this.features = all.features;
+        this.pixels = all.pixels;
+        this.labels = all.labels;
+        this.classes = all.classes;
+        this.side = all.side;
+    }
+
+    /** The first {@code n} examples (all of them when there are fewer), sharing this set's storage. */
+    public MnistData head(int n) {
+        return n >= count ? this : new MnistData(this, Math.max(0, n));
+    }
+
+    /** The images' side when they are square (28 for MNIST), else 0. */
+    public int side() {
+        return side;
     }
 
     public String name() {

@@ -6,6 +6,7 @@ import io.github.tapegrad.samples.models.MultiLayerNet;
 import io.github.tapegrad.samples.models.NetConfig;
 import io.github.tapegrad.samples.models.Network;
 import io.github.tapegrad.samples.models.Parameters;
+import io.github.tapegrad.samples.models.SimpleConvNet;
 import io.github.tapegrad.samples.models.TwoLayerNet;
 import io.github.tapegrad.samples.models.WeightInit;
 import java.io.ByteArrayInputStream;
@@ -46,6 +47,7 @@ public final class ModelFiles {
     private static final int VERSION_WITHOUT_CHECKSUM = 1;
     static final String TWO_LAYER_NET = "TwoLayerNet";
     static final String MULTI_LAYER_NET = "MultiLayerNet";
+    static final String SIMPLE_CONV_NET = "SimpleConvNet";
     private static final List<String> TWO_LAYER_NAMES = List.of("W1", "b1", "W2", "b2");
 
     private ModelFiles() {}
@@ -67,6 +69,7 @@ public final class ModelFiles {
         Body body = body(file.toString(), bytes);
         if (MULTI_LAYER_NET.equals(body.kind)) return readMultiLayerNet(file.toString(), body);
         if (TWO_LAYER_NET.equals(body.kind)) return new TwoLayerNet(readTwoLayerNet(file.toString(), body));
+        if (SIMPLE_CONV_NET.equals(body.kind)) return readSimpleConvNet(file.toString(), body);
         throw new IOException(file + ": unknown network kind '" + body.kind + "'");
     }
 
@@ -130,6 +133,7 @@ public final class ModelFiles {
     public static void write(Network net, OutputStream stream) throws IOException {
         if (net instanceof TwoLayerNet two) write(two.params(), stream);
         else if (net instanceof MultiLayerNet multi) write(multi, stream);
+        else if (net instanceof SimpleConvNet conv) write(conv, stream);
         else throw new IllegalArgumentException("no file format for " + net.describe());
     }
 
@@ -161,6 +165,41 @@ public final class ModelFiles {
             w.matrix(bn.name() + ".var", bn.runningVar());
         }
         w.finish();
+    }
+
+    /** Writes a SimpleConvNet: its config (7 ints: C, H, W, filters, filter size, hidden, classes), then W1 … b3. */
+    public static void write(SimpleConvNet net, OutputStream stream) throws IOException {
+        Writer w = new Writer(stream, SIMPLE_CONV_NET);
+        SimpleConvNet.Config c = net.config();
+        for (int v : new int[] {c.channels(), c.height(), c.width(), c.filters(), c.filterSize(), c.hidden(), c.classes()}) w.out.writeInt(v);
+        for (Param p : net.trainableParams()) w.matrix(p.name(), p.value());
+        w.finish();
+    }
+
+    private static SimpleConvNet readSimpleConvNet(String source, Body body) throws IOException {
+        DataInputStream in = body.in;
+        try {
+            int[] v = new int[7];
+            for (int i = 0; i < v.length; i++) v[i] = in.readInt();
+            SimpleConvNet.Config config;
+            try {
+                config = new SimpleConvNet.Config(v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(source + ": bad network configuration: " + e.getMessage(), e);
+            }
+            long doubles = (long) v[3] * v[0] * v[4] * v[4] + v[3] + (long) v[3] * ((v[1] - v[4] + 1) / 2) * ((v[2] - v[4] + 1) / 2) * v[5]
+                    + v[5] + (long) v[5] * v[6] + v[6];
+            if (8 * doubles > body.bytes.available()) {
+                throw new IOException(source + ": the configuration " + config + " needs " + 8 * doubles + " bytes of parameters, but the file"
+                        + " holds " + body.bytes.available() + " more bytes");
+            }
+            SimpleConvNet net = new SimpleConvNet(config, 0.0, new Random(0));
+            for (Param p : net.trainableParams()) readMatrixInto(source, body, p.name(), p.value());
+            if (body.bytes.available() > 0) throw new IOException(source + ": " + body.bytes.available() + " trailing bytes after the parameters");
+            return net;
+        } catch (java.io.EOFException | java.io.UTFDataFormatException e) {
+            throw new IOException(source + ": truncated parameter file", e);
+        }
     }
 
     /**

@@ -79,6 +79,16 @@ public final class Trainer {
      */
     public static Result loop(int iterations, int batch, Random rng, MnistData train, MnistData test, Listener listener,
                               Network.Step step, Accuracy accuracy) {
+        return loop(iterations, batch, rng, train, test, listener, step, accuracy, accuracy);
+    }
+
+    /**
+     * {@link #loop(int, int, Random, MnistData, MnistData, Listener, Network.Step, Accuracy)} with one accuracy for the
+     * per-epoch passes and another for the final one (the book's convnet measures the first 1,000 images per epoch and
+     * the whole test set at the end).
+     */
+    public static Result loop(int iterations, int batch, Random rng, MnistData train, MnistData test, Listener listener,
+                              Network.Step step, Accuracy accuracy, Accuracy finalAccuracy) {
         if (iterations < 0) throw new IllegalArgumentException("iterations must be >= 0, got " + iterations);
         if (batch <= 0) throw new IllegalArgumentException("batch size must be positive, got " + batch);
         if (train.size() == 0) throw new IllegalArgumentException("empty training set " + train.name());
@@ -119,8 +129,8 @@ public final class Trainer {
             }
         }
         double loop = (System.nanoTime() - start) / 1e9;
-        double finalTrain = accuracy.of(train);
-        double finalTest = accuracy.of(test);
+        double finalTrain = finalAccuracy.of(train);
+        double finalTest = finalAccuracy.of(test);
         return new Result(losses, evalIterations, trainAcc, testAcc, evalPasses, finalTrain, finalTest, loop, loop - evalSeconds, evalSeconds);
     }
 }

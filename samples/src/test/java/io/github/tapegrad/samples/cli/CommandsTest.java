@@ -153,7 +153,7 @@ class CommandsTest {
         assertTrue(deep.err().contains("use --model multilayer"), deep.err());
         Run badModel = run("train", "--model", "resnet");
         assertEquals(2, badModel.exit());
-        assertTrue(badModel.err().contains("not a model; use twolayer or multilayer"), badModel.err());
+        assertTrue(badModel.err().contains("not a model; use twolayer, multilayer or convnet"), badModel.err());
         Path params = dir.resolve("two.bin");
         Run save = run("train", "--data", data.toString(), "--iterations", "5", "--hidden", "12", "--save", params.toString(), "--quiet");
         assertEquals(0, save.exit(), save.err());
@@ -359,5 +359,26 @@ class CommandsTest {
         assertTrue(w.toString().contains("it/s") && w.toString().contains(" left"), w.toString());
         assertEquals("1:02:03", TrainCommand.Progress.clock(3723));
         assertEquals("0:07", TrainCommand.Progress.clock(7.2));
+    }
+
+    /** The chapter-7 SimpleConvNet trains, is saved and loaded in the checksummed format, and predicts. */
+    @Test
+    void theConvNetTrainsSavesAndPredicts(@TempDir Path dir) throws IOException {
+        Path data = bundledFolder(Files.createDirectory(dir.resolve("data")));
+        Path params = dir.resolve("conv.bin");
+        Run t = run("train", "--model", "convnet", "--data", data.toString(), "--iterations", "20", "--quiet", "--save", params.toString());
+        assertEquals(0, t.exit(), t.out() + t.err());
+        assertTrue(t.out().contains("SimpleConvNet(1x28x28; conv 30x5x5, pool 2x2, hidden 100, 10 classes): 20 iterations")
+                && t.out().contains("Adam(lr=0.001"), t.out());
+        String last = t.out().lines().filter(l -> l.startsWith("after the last iteration")).findFirst().orElseThrow();
+        Run back = run("train", "--data", data.toString(), "--load", params.toString(), "--iterations", "0", "--quiet");
+        assertEquals(0, back.exit(), back.err());
+        assertTrue(back.out().contains(last), "the loaded convnet gives the same accuracies:\n" + last + "\n" + back.out());
+        Run p = run("predict", "--load", params.toString(), "--image", "0", "--data", data.toString());
+        assertEquals(0, p.exit(), p.err());
+        assertTrue(p.out().contains("network: SimpleConvNet") && p.out().contains("test image 0: label 7, predicted"), p.out());
+        Run engine = run("train", "--model", "convnet", "--data", data.toString(), "--engine", "tape-fused", "--iterations", "1");
+        assertEquals(2, engine.exit());
+        assertTrue(engine.err().contains("--engine applies to --model twolayer only"), engine.err());
     }
 }

@@ -66,4 +66,21 @@ final class Finiteness {
         String bad = badParameter(params);
         if (bad != null) throw new IllegalStateException(what + ": " + bad + "; it cannot be evaluated");
     }
+
+    /**
+     * Accuracy over a whole data set in blocks of {@code block} rows, after refusing non-finite parameters and an empty
+     * set: the evaluation the networks share.
+     */
+    static double blockAccuracy(String what, List<Param> params, io.github.tapegrad.samples.data.MnistData data, int block,
+                                java.util.function.UnaryOperator<DMatrixRMaj> predict) {
+        requireFiniteParameters(what, params);
+        if (data.size() == 0) throw new IllegalArgumentException(data.name() + " is empty: accuracy needs at least one example");
+        DMatrixRMaj x = new DMatrixRMaj(1, 1);
+        int correct = 0;
+        for (int from = 0; from < data.size(); from += block) {
+            data.range(from, Math.min(data.size(), from + block), x);
+            correct += data.countCorrect(predict.apply(x), from);
+        }
+        return (double) correct / data.size();
+    }
 }

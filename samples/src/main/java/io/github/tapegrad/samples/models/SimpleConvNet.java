@@ -145,16 +145,7 @@ public final class SimpleConvNet implements Network {
 
     @Override
     public double accuracy(MnistData data) {
-        Finiteness.requireFiniteParameters(describe(), params);
-        if (data.size() == 0) throw new IllegalArgumentException(data.name() + " is empty: accuracy needs at least one example");
-        DMatrixRMaj x = new DMatrixRMaj(1, 1);
-        int correct = 0;
-        for (int from = 0; from < data.size(); from += 100) {
-            int to = Math.min(data.size(), from + 100);
-            data.range(from, to, x);
-            correct += data.countCorrect(predict(x), from);
-        }
-        return (double) correct / data.size();
+        return Finiteness.blockAccuracy(describe(), params, data, 100, this::predict);
     }
 
     @Override

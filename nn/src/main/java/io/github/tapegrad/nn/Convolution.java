@@ -81,6 +81,19 @@ public final class Convolution {
         return name;
     }
 
+    /** The filters' shape (FN, C, FH, FW); a fresh array. */
+    public int[] filterShape() {
+        return wShape.clone();
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    public int pad() {
+        return pad;
+    }
+
     /**
      * Forward on a batch given as rows (N × C·H·W, each row an image's channels row-major) of images H × W.
      *
@@ -90,7 +103,7 @@ public final class Convolution {
         if (x.numCols != wShape[1] * h * w) {
             throw new IllegalArgumentException(name + ": rows of " + x.numCols + " values are not " + wShape[1] + " channels of " + h + "x" + w);
         }
-        windows = new Windows(x.numRows, wShape[1], h, w, wShape[2], wShape[3], stride, pad);
+        windows = Windows.of(name, new int[] {x.numRows, wShape[1], h, w}, wShape[2], wShape[3], stride, pad);
         col.reshape(windows.rows(), windows.cols(), false);
         windows.unfold(x.data, 0.0, col.data);
         Gemm.mult(col, false, this.w, true, rows);

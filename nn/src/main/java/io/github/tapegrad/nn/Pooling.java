@@ -45,6 +45,24 @@ public final class Pooling {
         return name;
     }
 
+    /** The window's height. */
+    public int poolHeight() {
+        return ph;
+    }
+
+    /** The window's width. */
+    public int poolWidth() {
+        return pw;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    public int pad() {
+        return pad;
+    }
+
     /** Forward on an (N, C, H, W) batch; returns (N, C, OH, OW), a fresh tensor. */
     public Tensor forward(Tensor x) {
         if (x.rank() != 4) throw new IllegalArgumentException(name + ": x must be (N, C, H, W), got " + Shapes.format(x.shape()));

@@ -117,4 +117,76 @@ public record Windows(int n, int c, int h, int w, int fh, int fw, int stride, in
             }
         }
     }
+
+    /**
+     * Unfolds image {@code image} of {@code x} into {@code colT}, the transpose of that image's rows of the unfolded
+     * matrix: cols() × OH·OW, {@code colT[(c·FH + i)·FW + j, oh·OW + ow] = x[image, c, oh·S + i − P, ow·S + j − P]}, or
+     * {@code outside} at padding positions. This layout (Caffe's) makes W·colT the image's output in (FN, OH, OW)
+     * order, with no transpose, and keeps one image's work in the cache.
+     */
+    public void unfoldImage(double[] x, int image, double outside, double[] colT) {
+        int oh = oh();
+        int ow = ow();
+        int positions = oh * ow;
+        for (int ch = 0; ch < c; ch++) {
+            int base = (image * c + ch) * h * w;
+            for (int i = 0; i < fh; i++) {
+                for (int j = 0; j < fw; j++) {
+                    int row = ((ch * fh + i) * fw + j) * positions;
+                    // output columns whose input column is inside x: xx = z·S + j − P in [0, w)
+                    int zFrom = Math.min(ow, Math.max(0, ceilDiv(pad - j, stride)));
+                    int zTo = Math.max(zFrom, Math.min(ow, ceilDiv(w + pad - j, stride)));
+                    for (int y = 0; y < oh; y++) {
+                        int yy = y * stride + i - pad;
+                        int at = row + y * ow;
+                        if (yy < 0 || yy >= h) {
+                            java.util.Arrays.fill(colT, at, at + ow, outside);
+                            continue;
+                        }
+                        java.util.Arrays.fill(colT, at, at + zFrom, outside);
+                        int src = base + yy * w + zFrom * stride + j - pad;
+                        if (stride == 1) {
+                            System.arraycopy(x, src, colT, at + zFrom, zTo - zFrom);
+                        } else {
+                            for (int z = zFrom; z < zTo; z++, src += stride) colT[at + z] = x[src];
+                        }
+                        java.util.Arrays.fill(colT, at + zTo, at + ow, outside);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The adjoint of {@link #unfoldImage}: sets image {@code image} of {@code x} to the sum, over every entry of
+     * {@code colT} (cols() × OH·OW), of the entries taken from each position; padding entries are dropped.
+     */
+    public void foldImage(double[] colT, int image, double[] x) {
+        int oh = oh();
+        int ow = ow();
+        int positions = oh * ow;
+        java.util.Arrays.fill(x, image * c * h * w, (image + 1) * c * h * w, 0.0);
+        for (int ch = 0; ch < c; ch++) {
+            int base = (image * c + ch) * h * w;
+            for (int i = 0; i < fh; i++) {
+                for (int j = 0; j < fw; j++) {
+                    int row = ((ch * fh + i) * fw + j) * positions;
+                    int zFrom = Math.min(ow, Math.max(0, ceilDiv(pad - j, stride)));
+                    int zTo = Math.max(zFrom, Math.min(ow, ceilDiv(w + pad - j, stride)));
+                    for (int y = 0; y < oh; y++) {
+                        int yy = y * stride + i - pad;
+                        if (yy < 0 || yy >= h) continue;
+                        int at = row + y * ow;
+                        int dst = base + yy * w + zFrom * stride + j - pad;
+                        for (int z = zFrom; z < zTo; z++, dst += stride) x[dst] += colT[at + z];
+                    }
+                }
+            }
+        }
+    }
+
+    /** ⌈a / b⌉ for b &gt; 0 and any sign of a. */
+    private static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
+    }
 }

@@ -44,6 +44,48 @@ class WindowsTest {
         });
     }
 
+    /**
+     * One image's transposed unfold is exactly the transpose of that image's rows of {@link Windows#unfold} (the padding
+     * value included), and its fold equals fold of the whole batch on that image (to rounding: the sums run in another
+     * order), for 200 random geometries with strides 1–3 and pads 0–2.
+     */
+    @Test
+    void theImageLayoutIsTheTransposeOfTheBatchLayout() {
+        qt(200).forAll(longs().all(), integers().between(0, 2)).checkAssert((seed, pad) -> {
+            Random r = new Random(seed);
+            int h = 1 + r.nextInt(8);
+            int w = 1 + r.nextInt(8);
+            int fh = 1 + r.nextInt(Math.min(4, h + 2 * pad));
+            int fw = 1 + r.nextInt(Math.min(4, w + 2 * pad));
+            Windows win = new Windows(1 + r.nextInt(3), 1 + r.nextInt(3), h, w, fh, fw, 1 + r.nextInt(3), pad);
+            double[] x = new double[win.n() * win.c() * h * w];
+            for (int i = 0; i < x.length; i++) x[i] = r.nextDouble() - 0.5;
+            double[] col = new double[win.rows() * win.cols()];
+            win.unfold(x, -7.0, col);
+            double[] dcol = new double[col.length];
+            for (int i = 0; i < dcol.length; i++) dcol[i] = r.nextDouble() - 0.5;
+            double[] folded = new double[x.length];
+            win.fold(dcol, folded);
+            int positions = win.oh() * win.ow();
+            double[] colT = new double[win.cols() * positions];
+            double[] dcolT = new double[colT.length];
+            double[] imageFolded = new double[x.length];
+            java.util.Arrays.fill(imageFolded, Double.NaN);
+            for (int n = 0; n < win.n(); n++) {
+                win.unfoldImage(x, n, -7.0, colT);
+                for (int p = 0; p < positions; p++) {
+                    for (int k = 0; k < win.cols(); k++) {
+                        int row = (n * positions + p) * win.cols() + k;
+                        assertEquals(col[row], colT[k * positions + p], 0.0, win + ": image " + n + ", position " + p + ", entry " + k);
+                        dcolT[k * positions + p] = dcol[row];
+                    }
+                }
+                win.foldImage(dcolT, n, imageFolded);
+            }
+            for (int i = 0; i < x.length; i++) assertEquals(folded[i], imageFolded[i], 1e-14, win + ": input entry " + i);
+        });
+    }
+
     @Test
     void windowsThatDoNotFitAreNamed() {
         Tensor x = Tensor.zeros(1, 1, 3, 3);

@@ -349,4 +349,13 @@ public final class ConvReluPool {
     public DMatrixRMaj db() {
         return db;
     }
+
+    /** Pooled output height and width of the last forward. */
+    public int outHeight() {
+        return pool.oh();
+    }
+
+    public int outWidth() {
+        return pool.ow();
+    }
 }

@@ -8,6 +8,7 @@ import io.github.tapegrad.engine.tensor.Tensor;
 import io.github.tapegrad.nn.AddLayer;
 import io.github.tapegrad.nn.Affine;
 import io.github.tapegrad.nn.BatchNormalization;
+import io.github.tapegrad.nn.ConvReluPool;
 import io.github.tapegrad.nn.Dropout;
 import io.github.tapegrad.nn.InputGradients;
 import io.github.tapegrad.nn.Layer;
@@ -226,5 +227,56 @@ public final class FusedLayers {
             Tensor out = layer.forward(in[0]);
             return new CustomOp.Result(out, (g, needs) -> new Tensor[] {layer.backward(g)});
         }), x);
+    }
+
+    /**
+     * Convolution, Relu and max pooling as one op whose rule is {@link ConvReluPool}'s hand-written backward: the same
+     * values as {@link #maxPooling}({@link #relu}({@link #convolution}(x, w, b, stride, pad)), ph, pw, poolStride,
+     * poolPad) in a fraction of the time and memory. x (N, C, H, W), W (FN, C, FH, FW), b (FN); out (N, FN, PH, PW).
+     * The block is reused from step to step (its own copy of W and b, refreshed each step: 780 values in the book's
+     * network), so a training loop that rewinds its tape allocates no array storage for it.
+     */
+    public static Var convReluPool(Var x, Var w, Var b, int stride, int pad, int ph, int pw, int poolStride, int poolPad) {
+        return x.tape().apply(CustomOp.withArena("ConvReluPool", (in, arena) -> {
+            int[] xs = in[0].shape();
+            int[] ws = in[1].shape();
+            if (xs.length != 4 || ws.length != 4 || xs[1] != ws[1] || in[2].size() != ws[0]) {
+                throw new IllegalArgumentException("ConvReluPool: x " + Arrays.toString(xs) + ", W " + Arrays.toString(ws) + " and b "
+                        + Arrays.toString(in[2].shape()) + " must be (N, C, H, W), (FN, C, FH, FW) and (FN)");
+            }
+            BlockOnTape block = arena.reuse(new BlockKey(ws[0], ws[1], ws[2], ws[3], stride, pad, ph, pw, poolStride, poolPad),
+                    () -> new BlockOnTape(ws, stride, pad, ph, pw, poolStride, poolPad));
+            System.arraycopy(RawStorage.read(in[1].reshape(ws[0], -1)).data, 0, block.w.data, 0, block.w.getNumElements());
+            System.arraycopy(RawStorage.read(in[2].reshape(1, ws[0])).data, 0, block.b.data, 0, ws[0]);
+            DMatrixRMaj out = block.layer.forward(RawStorage.read(in[0].reshape(xs[0], -1)), xs[2], xs[3]);
+            int[] outShape = {xs[0], ws[0], block.layer.outHeight(), block.layer.outWidth()};
+            int[] bShape = in[2].shape();
+            return new CustomOp.Result(arena.tensor(out, "ConvReluPool", outShape), (g, needs) -> {
+                DMatrixRMaj gm = RawStorage.read(g.reshape(xs[0], -1));
+                Tensor dx = null;
+                // the first layer's input gradient, when nobody asks for it, is skipped: no Wᵀ·dconv, no col2im
+                if (needs[0]) dx = arena.tensor(block.layer.backward(gm), "ConvReluPool backward (dx)", xs);
+                else block.layer.backwardParameters(gm);
+                return new Tensor[] {dx, arena.tensor(block.layer.dW(), "ConvReluPool backward (dW)", ws),
+                        arena.tensor(block.layer.db(), "ConvReluPool backward (db)", bShape)};
+            });
+        }), x, w, b);
+    }
+
+    /** What makes a ConvReluPool op's block reusable: the same filters' shape and the same geometry. */
+    private record BlockKey(int fn, int c, int fh, int fw, int stride, int pad, int ph, int pw, int poolStride, int poolPad) {}
+
+    /** A block over parameter matrices of its own, into which each step copies the op's W and b. */
+    private static final class BlockOnTape {
+        final DMatrixRMaj w;
+        final DMatrixRMaj b;
+        final ConvReluPool layer;
+
+        BlockOnTape(int[] ws, int stride, int pad, int ph, int pw, int poolStride, int poolPad) {
+            w = new DMatrixRMaj(ws[0], ws[1] * ws[2] * ws[3]);
+            b = new DMatrixRMaj(1, ws[0]);
+            layer = new ConvReluPool("ConvReluPool", new io.github.tapegrad.nn.Convolution("Convolution", w, b, ws[1], ws[2], ws[3], stride, pad),
+                    new io.github.tapegrad.nn.Pooling("Pooling", ph, pw, poolStride, poolPad));
+        }
     }
 }

@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
 /** Section 5.7.3: backpropagation against numerical gradients, and against the tape. */
 @Command(name = "gradcheck", mixinStandardHelpOptions = true,
         description = "Section 5.7.3: TwoLayerNet(784, 50, 10) on the first 3 training images -- mean |backprop - numerical|"
-                + " per parameter, and mean |tape - backprop|. Every mean must be below 1e-8.")
+                + " per parameter, and mean |tape - backprop|. Every mean must be below 1e-8. With --model convnet: chapter 7's"
+                + " small SimpleConvNet (input 1x10x10, 10 filters 3x3, hidden 10) on a random image, every gradient entry"
+                + " within GradCheck's default tolerance of central differences, and the tape within 1e-10 of backprop.")
 public final class GradCheckCommand implements java.util.concurrent.Callable<Integer> {
     /** The pass bound on every mean difference, from the samples issue (the book prints 1e-10 to 1e-13). */
     static final double BOUND = 1e-8;
@@ -32,9 +34,21 @@ public final class GradCheckCommand implements java.util.concurrent.Callable<Int
     @Option(names = "--seed", description = "seed of the initial weights (default: ${DEFAULT-VALUE})", defaultValue = "0")
     long seed;
 
+    @Option(names = "--model", description = "twolayer (chapter 5, the default) or convnet (chapter 7's small SimpleConvNet)",
+            defaultValue = "twolayer")
+    String model;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        switch (model) {
+            case "twolayer" -> { }
+            case "convnet" -> {
+                return ConvNetGradCheck.run(out, seed);
+            }
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--model must be twolayer or convnet, got '" + model + "'");
+        }
         MnistSource.Loaded loaded = MnistSource.load(data);
         MnistData train = loaded.train();
         TwoLayerNet net = new TwoLayerNet(train.features(), 50, loaded.classes(), 0.01, new Random(seed));

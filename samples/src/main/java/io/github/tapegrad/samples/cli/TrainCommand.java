@@ -13,6 +13,7 @@ import io.github.tapegrad.samples.models.Parameters;
 import io.github.tapegrad.samples.models.SimpleConvNet;
 import io.github.tapegrad.samples.models.TwoLayerNet;
 import io.github.tapegrad.samples.models.WeightInit;
+import io.github.tapegrad.samples.plot.FilterPicture;
 import io.github.tapegrad.samples.plot.TrainingPlot;
 import io.github.tapegrad.samples.training.Trainer;
 import java.io.PrintWriter;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import org.ejml.data.DMatrixRMaj;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -117,6 +119,10 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
     Path plot;
     private TrainingPlot.Format plotFormat;
 
+    @Option(names = "--plot-filters", paramLabel = "FILE.png", description = {"with --model convnet: draw the first layer's filters",
+            "before and after training, as the book's figure 7-24"})
+    Path plotFilters;
+
     @Option(names = "--save", paramLabel = "FILE", description = {"write the trained parameters to FILE: a NumPy .npz",
             "(W1, b1, W2, b2, as the book keeps them) when its name", "ends in .npz, else tapegrad's own format"})
     Path save;
@@ -156,11 +162,18 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         // output files are checked before any work: a bad path must not cost a training run
         if (save != null) {
             AtomicFiles.checkWritable("--save", save);
-            if (io.github.tapegrad.samples.io.NumpyFiles.isNpz(save) && chosen != Model.TWOLAYER) {
-                throw bad("--save " + save + ": a .npz holds a TwoLayerNet's W1, b1, W2, b2; save the multilayer model as a .bin");
+            if (io.github.tapegrad.samples.io.NumpyFiles.isNpz(save) && chosen == Model.MULTILAYER) {
+                throw bad("--save " + save + ": a .npz holds a TwoLayerNet or a SimpleConvNet; save the multilayer model as a .bin");
             }
         }
         if (plot != null) plotFormat = Models.checkPlot(spec, plot);
+        if (plotFilters != null) {
+            if (chosen != Model.CONVNET) throw bad("--plot-filters draws a convolution's filters: it needs --model convnet");
+            if (!plotFilters.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+                throw bad("--plot-filters " + plotFilters + ": the picture is a PNG; name the file FILE.png");
+            }
+            AtomicFiles.checkWritable("--plot-filters", plotFilters);
+        }
         long loadStart = System.nanoTime();
         MnistSource.Loaded loaded = MnistSource.load(data);
         double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
@@ -189,6 +202,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         Random rng = new Random(seed);
         Network net;
         Network.Step step;
+        DMatrixRMaj filtersBefore = null;
         if (chosen == Model.TWOLAYER) {
             GradientEngine how = engine == null ? GradientEngine.HAND : engine;
             int[] h = hidden == null ? new int[] {50} : hidden.sizes();
@@ -207,6 +221,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
                     start != null ? "(loaded)" : String.valueOf(std), seed);
             net = conv;
             step = conv.trainingStep(opt);
+            filtersBefore = conv.trainableParams().get(0).value().copy();
         } else {
             MultiLayerNet multi = start != null ? (MultiLayerNet) start
                     : new MultiLayerNet(new NetConfig(inputs, hidden == null ? new int[] {50} : hidden.sizes(), classes,
@@ -248,6 +263,12 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
             TrainingPlot.Format format = plotFormat;
             AtomicFiles.write(plot, o -> TrainingPlot.write(r, format, o));
             out.println("plot: " + plot);
+        }
+        if (plotFilters != null) {
+            DMatrixRMaj before = filtersBefore;
+            SimpleConvNet conv = (SimpleConvNet) net;
+            AtomicFiles.write(plotFilters, o -> FilterPicture.write(before, conv.trainableParams().get(0).value(), conv.config().filterSize(), o));
+            out.println("filters: " + plotFilters);
         }
         if (requiredTestAccuracy != null && !(r.finalTestAccuracy() >= requiredTestAccuracy)) {
             out.printf(Locale.ROOT, "FAIL: test accuracy %.4f is below the required %.4f%n", r.finalTestAccuracy(), requiredTestAccuracy);

@@ -59,7 +59,7 @@ public final class ModelFiles {
         long size = Files.size(file);
         if (NumpyFiles.isNpz(file)) {
             try (InputStream in = Files.newInputStream(file)) {
-                return new TwoLayerNet(NumpyFiles.readTwoLayerNet(file.toString(), in, size));
+                return NumpyFiles.read(file.toString(), in, size);
             }
         }
         if (size > MAX_FILE_BYTES) {
@@ -115,18 +115,17 @@ public final class ModelFiles {
     }
 
     /**
-     * Writes the network to {@code file}'s stream: as a NumPy .npz when the name ends in .npz (a TwoLayerNet only),
-     * else in the format of its kind.
+     * Writes the network to {@code file}'s stream: as a NumPy .npz when the name ends in .npz (a TwoLayerNet or a
+     * SimpleConvNet), else in the format of its kind.
      */
     public static void write(Network net, Path file, OutputStream stream) throws IOException {
         if (!NumpyFiles.isNpz(file)) {
             write(net, stream);
             return;
         }
-        if (!(net instanceof TwoLayerNet two)) {
-            throw new IOException(file + ": a .npz holds a TwoLayerNet's W1, b1, W2, b2; save " + net.describe() + " as a .bin");
-        }
-        NumpyFiles.write(two.params(), stream);
+        if (net instanceof TwoLayerNet two) NumpyFiles.write(two.params(), stream);
+        else if (net instanceof SimpleConvNet conv) NumpyFiles.write(conv, stream);
+        else throw new IOException(file + ": a .npz holds a TwoLayerNet or a SimpleConvNet; save " + net.describe() + " as a .bin");
     }
 
     /** Writes the network in the format of its kind. */

@@ -116,6 +116,11 @@ public final class SimpleConvNet implements Network {
         return affine2.forward(relu2.forward(affine1.forward(h)));
     }
 
+    /** The loss of a batch, forward only (cross-entropy with the book's 1e-7 inside the log). */
+    public double loss(DMatrixRMaj x, int[] t) {
+        return last.forward(predict(x), t);
+    }
+
     /** Forward and backward, leaving the gradients in the parameters' buffers; the input's gradient is not computed. */
     public double gradient(DMatrixRMaj x, int[] t) {
         double loss = last.forward(predict(x), t);

@@ -241,7 +241,7 @@ class CommandsTest {
                 {new String[] {"train", "--data", d, "--plot", dir.resolve("x.pdf").toString()}, 2,
                         "--plot " + dir.resolve("x.pdf") + ": a plot is written as PNG or SVG; name the file *.png or *.svg"},
                 {new String[] {"train", "--data", d, "--model", "multilayer", "--save", dir.resolve("m.npz").toString()}, 2,
-                        "--save " + dir.resolve("m.npz") + ": a .npz holds a TwoLayerNet's W1, b1, W2, b2; save the multilayer model as a .bin"},
+                        "--save " + dir.resolve("m.npz") + ": a .npz holds a TwoLayerNet or a SimpleConvNet; save the multilayer model as a .bin"},
                 {new String[] {"train", "--data", d, "--iterations", "5", "--epochs", "2"}, 2,
                         "--iterations and --epochs both set the length of the run; give one"},
                 {new String[] {"train", "--data", d, "--plot", "/dev/full/x.png"}, 1, "error: --plot /dev/full/x.png: the folder /dev/full does not exist"},
@@ -380,5 +380,48 @@ class CommandsTest {
         Run engine = run("train", "--model", "convnet", "--data", data.toString(), "--engine", "tape-fused", "--iterations", "1");
         assertEquals(2, engine.exit());
         assertTrue(engine.err().contains("--engine applies to --model twolayer only"), engine.err());
+    }
+
+    /** The convnet also goes through NumPy's format, and draws its filters before and after training. */
+    @Test
+    void theConvNetSavesAsNpzAndDrawsItsFilters(@TempDir Path dir) throws IOException {
+        Path data = bundledFolder(Files.createDirectory(dir.resolve("data")));
+        Path npz = dir.resolve("conv.npz");
+        Path png = dir.resolve("filters.png");
+        Run t = run("train", "--model", "convnet", "--data", data.toString(), "--iterations", "10", "--quiet", "--save", npz.toString(),
+                "--plot-filters", png.toString());
+        assertEquals(0, t.exit(), t.out() + t.err());
+        assertTrue(t.out().contains("filters: " + png), t.out());
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+        // 10 filters of 5x5 pixels, 10 screen pixels each, a 6-pixel gap: 10 * 56 + 6 wide; two sets of 3 rows and a title
+        assertEquals(566, image.getWidth());
+        assertEquals(2 * (24 + 3 * 56) + 6, image.getHeight());
+        String last = t.out().lines().filter(l -> l.startsWith("after the last iteration")).findFirst().orElseThrow();
+        Run back = run("train", "--data", data.toString(), "--load", npz.toString(), "--iterations", "0", "--quiet");
+        assertEquals(0, back.exit(), back.err());
+        assertTrue(back.out().contains(last), "the convnet read from .npz gives the same accuracies:\n" + last + "\n" + back.out());
+        Run p = run("predict", "--load", npz.toString(), "--image", "0", "--data", data.toString());
+        assertEquals(0, p.exit(), p.err());
+        assertTrue(p.out().contains("network: SimpleConvNet"), p.out());
+        Run notConv = run("train", "--data", data.toString(), "--iterations", "1", "--plot-filters", png.toString());
+        assertEquals(2, notConv.exit());
+        assertTrue(notConv.err().contains("--plot-filters draws a convolution's filters: it needs --model convnet"), notConv.err());
+        Run notPng = run("train", "--model", "convnet", "--data", data.toString(), "--iterations", "1", "--plot-filters",
+                dir.resolve("f.svg").toString());
+        assertEquals(2, notPng.exit());
+        assertTrue(notPng.err().contains("the picture is a PNG"), notPng.err());
+    }
+
+    /** gradcheck --model convnet: the book's small convnet, every entry within GradCheck's tolerance, the tape within 1e-10. */
+    @Test
+    void gradcheckPassesOnTheSmallConvNet() {
+        Run r = run("gradcheck", "--model", "convnet");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("PASS: every entry within the tolerance"), r.out());
+        for (String name : new String[] {"W1:", "b1:", "W2:", "b2:", "W3:", "b3:"}) assertTrue(r.out().contains(name), r.out());
+        assertTrue(r.out().contains("90/90") && r.out().contains("1600/1600"), "W1 has 90 entries, W2 1600, all passing:\n" + r.out());
+        Run bad = run("gradcheck", "--model", "mlp");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("--model must be twolayer or convnet, got 'mlp'"), bad.err());
     }
 }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.quicktheories.QuickTheory.qt;
+import static io.github.tapegrad.engine.testing.TensorGens.qt;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.util.Random;
@@ -120,7 +120,7 @@ class ConvReluPoolTest {
     /** 300 random geometries, tiling pools (the block's window-order path) and overlapping or padded ones. */
     @Test
     void theBlockIsConvolutionThenReluThenPooling() {
-        qt().withExamples(300).forAll(longs().all()).checkAssert(seed -> check(Case.random(seed), false));
+        qt(300).forAll(longs().all()).checkAssert(seed -> check(Case.random(seed), false));
     }
 
     /** The book's SimpleConvNet geometry (28×28, 30 filters 5×5, 2×2 pool): the forward values are the same bits. */

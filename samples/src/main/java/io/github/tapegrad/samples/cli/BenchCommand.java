@@ -49,15 +49,30 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--skip-run", description = "skip the whole book run")
     boolean skipRun;
 
+    @Option(names = "--model", description = {"twolayer (the book's chapter-5 workload, the default) or convnet (chapter 7's",
+            "SimpleConvNet step: hand-written, tape with fused ops, tape with composites; --steps defaults to 20, --rounds to 11)"},
+            defaultValue = "twolayer")
+    String model;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (steps < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--steps must be at least 1, got " + steps);
         if (rounds < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--rounds must be at least 1, got " + rounds);
+        if (!model.equals("twolayer") && !model.equals("convnet")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--model must be twolayer or convnet, got '" + model + "'");
+        }
         MnistSource.Loaded loaded = MnistSource.load(data);
         out.println("data: " + loaded.description());
         out.println("matmul: " + Gemm.describe());
         out.println("java: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        if (model.equals("convnet")) {
+            CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+            ConvNetBench.run(out, loaded.train(), parsed.hasMatchedOption("--steps") ? steps : 20,
+                    parsed.hasMatchedOption("--rounds") ? rounds : 11, new ZeroRateSgd());
+            out.flush();
+            return 0;
+        }
         MnistData train = loaded.train();
         Random rng = new Random(0);
         TwoLayerNet net = new TwoLayerNet(train.features(), 50, 10, 0.01, rng);
@@ -152,7 +167,7 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
      * SGD's update at learning rate 0: the same work per entry as a training step's, θ ← θ − 0·∂θ, and the parameters
      * keep their values, so every round of the benchmark sees the same network. ({@code Sgd} takes only positive rates.)
      */
-    private static final class ZeroRateSgd extends ElementwiseOptimizer {
+    static final class ZeroRateSgd extends ElementwiseOptimizer {
         @Override
         protected int stateArrays() {
             return 0;
@@ -212,7 +227,7 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
     }
 
     /** Milliseconds per step over {@code n} steps, each on a new batch. */
-    private static double time(Network.Step step, Batches b, int n) {
+    static double time(Network.Step step, Batches b, int n) {
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
             b.next();
@@ -222,7 +237,7 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
     }
 
     /** Random batches drawn as in training, into reused buffers. */
-    private static final class Batches {
+    static final class Batches {
         final MnistData data;
         final Random rng;
         final int[] rows;
@@ -247,7 +262,7 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
      * Bytes allocated while {@code work} runs (HotSpot's per-thread counters): by this thread, and by all other live
      * threads (the product workers, but also the JVM's own service threads).
      */
-    private static long[] allocatedBytes(Runnable work) {
+    static long[] allocatedBytes(Runnable work) {
         var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long self = Thread.currentThread().getId();
         long[] ids = bean.getAllThreadIds();
@@ -263,7 +278,7 @@ public final class BenchCommand implements java.util.concurrent.Callable<Integer
         return new long[] {selfAfter - selfBefore, others};
     }
 
-    private static double median(double[] v) {
+    static double median(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;

@@ -21,6 +21,23 @@ public final class RawStorage {
     }
 
     /**
+     * The tensor's storage as a (first dimension × the rest) matrix, for reading during the current call only, without
+     * copying: {@code view} is pointed at the tensor's array and reshaped (its own array is dropped, not written). For
+     * a batch of images (N, C, H, W) read as N rows, which {@link #read} would give as N·C·H rows.
+     *
+     * @return {@code view}
+     * @throws ReclaimedValueException when the tensor's storage has been reclaimed
+     */
+    public static DMatrixRMaj readRows(Tensor t, DMatrixRMaj view) {
+        DMatrixRMaj m = t.data();
+        int rows = t.rank() == 0 ? 1 : t.dim(0);
+        view.data = m.data;
+        view.numRows = rows;
+        view.numCols = rows == 0 ? 0 : t.size() / rows;
+        return view;
+    }
+
+    /**
      * A rank-2 tensor over {@code m} itself, without copying: the caller hands a fresh matrix over for good and must
      * never touch it again. For matrices that nothing else will write; memory reused across steps belongs in an
      * {@link Arena}.

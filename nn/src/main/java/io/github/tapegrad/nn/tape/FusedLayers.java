@@ -81,7 +81,8 @@ public final class FusedLayers {
         // an Affine layer holds W and b by reference, so it is reused only for the same matrices (a borrowed parameter)
         Affine layer = arena.reuse(List.of("Affine", new Identity(w), new Identity(bias)), () -> new Affine("Affine", w, bias));
         int[] xShape = in[0].shape();
-        DMatrixRMaj x = RawStorage.read(in[0].rank() > 2 ? in[0].reshape(xShape[0], -1) : in[0]);
+        // a rank > 2 input (a batch of pooled maps) is read as (N, rest) in place, not copied into that shape
+        DMatrixRMaj x = in[0].rank() > 2 ? RawStorage.readRows(in[0], new DMatrixRMaj(1, 1)) : RawStorage.read(in[0]);
         DMatrixRMaj out = layer.forward(x);
         int[] wShape = in[1].shape();
         int[] bShape = in[2].shape();
@@ -246,13 +247,14 @@ public final class FusedLayers {
             }
             BlockOnTape block = arena.reuse(new BlockKey(ws[0], ws[1], ws[2], ws[3], stride, pad, ph, pw, poolStride, poolPad),
                     () -> new BlockOnTape(ws, stride, pad, ph, pw, poolStride, poolPad));
-            System.arraycopy(RawStorage.read(in[1].reshape(ws[0], -1)).data, 0, block.w.data, 0, block.w.getNumElements());
-            System.arraycopy(RawStorage.read(in[2].reshape(1, ws[0])).data, 0, block.b.data, 0, ws[0]);
-            DMatrixRMaj out = block.layer.forward(RawStorage.read(in[0].reshape(xs[0], -1)), xs[2], xs[3]);
+            // NOTE: views of the inputs' storage, not reshaped copies: the op reads them only during this call
+            System.arraycopy(RawStorage.read(in[1]).data, 0, block.w.data, 0, block.w.getNumElements());
+            System.arraycopy(RawStorage.read(in[2]).data, 0, block.b.data, 0, ws[0]);
+            DMatrixRMaj out = block.layer.forward(RawStorage.readRows(in[0], block.view), xs[2], xs[3]);
             int[] outShape = {xs[0], ws[0], block.layer.outHeight(), block.layer.outWidth()};
             int[] bShape = in[2].shape();
             return new CustomOp.Result(arena.tensor(out, "ConvReluPool", outShape), (g, needs) -> {
-                DMatrixRMaj gm = RawStorage.read(g.reshape(xs[0], -1));
+                DMatrixRMaj gm = RawStorage.readRows(g, block.view);
                 Tensor dx = null;
                 // the first layer's input gradient, when nobody asks for it, is skipped: no Wᵀ·dconv, no col2im
                 if (needs[0]) dx = arena.tensor(block.layer.backward(gm), "ConvReluPool backward (dx)", xs);
@@ -270,6 +272,8 @@ public final class FusedLayers {
     private static final class BlockOnTape {
         final DMatrixRMaj w;
         final DMatrixRMaj b;
+        /** Points at an input's or a gradient's storage for the length of one call. */
+        final DMatrixRMaj view = new DMatrixRMaj(1, 1);
         final ConvReluPool layer;
 
         BlockOnTape(int[] ws, int stride, int pad, int ph, int pw, int poolStride, int poolPad) {

@@ -41,7 +41,8 @@ public final class SimpleConvNetOnTape {
             } else {
                 h = FusedLayers.convReluPool(input, w1, b1, 1, 0, 2, 2, 2, 0);
             }
-            h = h.reshape(x.numRows, -1);
+            // the composite Affine takes a matrix; the fused one reads a batch of maps as its rows in place
+            if (composite) h = h.reshape(x.numRows, -1);
             Var loss = composite
                     ? LayerFunctions.softmaxWithLoss(LayerFunctions.affine(LayerFunctions.relu(LayerFunctions.affine(h, v[2], v[3])), v[4], v[5]), t)
                     : FusedLayers.softmaxWithLoss(FusedLayers.affine(FusedLayers.relu(FusedLayers.affine(h, v[2], v[3])), v[4], v[5]), t);

@@ -133,9 +133,8 @@ public record Windows(int n, int c, int h, int w, int fh, int fw, int stride, in
             for (int i = 0; i < fh; i++) {
                 for (int j = 0; j < fw; j++) {
                     int row = ((ch * fh + i) * fw + j) * positions;
-                    // output columns whose input column is inside x: xx = z·S + j − P in [0, w)
-                    int zFrom = Math.min(ow, Math.max(0, ceilDiv(pad - j, stride)));
-                    int zTo = Math.max(zFrom, Math.min(ow, ceilDiv(w + pad - j, stride)));
+                    int zFrom = firstInside(j);
+                    int zTo = endInside(j);
                     for (int y = 0; y < oh; y++) {
                         int yy = y * stride + i - pad;
                         int at = row + y * ow;
@@ -171,8 +170,8 @@ public record Windows(int n, int c, int h, int w, int fh, int fw, int stride, in
             for (int i = 0; i < fh; i++) {
                 for (int j = 0; j < fw; j++) {
                     int row = ((ch * fh + i) * fw + j) * positions;
-                    int zFrom = Math.min(ow, Math.max(0, ceilDiv(pad - j, stride)));
-                    int zTo = Math.max(zFrom, Math.min(ow, ceilDiv(w + pad - j, stride)));
+                    int zFrom = firstInside(j);
+                    int zTo = endInside(j);
                     for (int y = 0; y < oh; y++) {
                         int yy = y * stride + i - pad;
                         if (yy < 0 || yy >= h) continue;
@@ -183,6 +182,16 @@ public record Windows(int n, int c, int h, int w, int fh, int fw, int stride, in
                 }
             }
         }
+    }
+
+    /** The first output column whose window entry j reads inside x: the least z with z·S + j − P ≥ 0. */
+    private int firstInside(int j) {
+        return Math.min(ow(), Math.max(0, ceilDiv(pad - j, stride)));
+    }
+
+    /** One past the last output column whose window entry j reads inside x (z·S + j − P &lt; w), at least {@link #firstInside}. */
+    private int endInside(int j) {
+        return Math.max(firstInside(j), Math.min(ow(), ceilDiv(w + pad - j, stride)));
     }
 
     /** ⌈a / b⌉ for b &gt; 0 and any sign of a. */

@@ -83,6 +83,17 @@ public final class Tape implements AutoCloseable {
         return constant(arena.borrow(m, name));
     }
 
+    /**
+     * {@link #borrowedConstant(String, DMatrixRMaj)} read as {@code shape} (the matrix's entries row-major): a batch of
+     * images kept as rows, given to the tape as (N, C, H, W) without the copy a reshape makes.
+     *
+     * @throws IllegalArgumentException when the shape's size differs from the matrix's
+     */
+    public Var borrowedConstant(String name, DMatrixRMaj m, int... shape) {
+        ensureOpen();
+        return constant(arena.borrow(m, name, shape));
+    }
+
     /** Applies a custom operation to the given inputs and records it (if any input is tracked). */
     public Var apply(CustomOp op, Var... inputs) {
         ensureOpen();

@@ -113,6 +113,16 @@ public final class Arena {
         return tensor(m, "borrowed value '" + name + "'", m.numRows, m.numCols);
     }
 
+    /**
+     * {@link #borrow} read as {@code shape}: the matrix's entries in row-major order, as many as the shape holds (a batch
+     * of images kept as rows, read as (N, C, H, W)).
+     *
+     * @throws IllegalArgumentException when the shape's size differs from the matrix's
+     */
+    public Tensor borrow(DMatrixRMaj m, String name, int... shape) {
+        return tensor(m, "borrowed value '" + name + "'", shape);
+    }
+
     /** Ends the step: every value of it is reclaimed, and the next step's requests reuse its memory from the first. */
     public void reclaim() {
         reclaim("rewind");

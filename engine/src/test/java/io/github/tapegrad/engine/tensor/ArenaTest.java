@@ -92,6 +92,20 @@ class ArenaTest {
         assertTrue(e.getMessage().contains("borrowed value 'W1'") && e.getMessage().contains("close"), e.getMessage());
     }
 
+    /** Images kept as rows, borrowed as (N, C, H, W): the same array, read in the new shape, for one step. */
+    @Test
+    void aBorrowedMatrixIsReadInAnotherShape() {
+        Arena arena = new Arena();
+        DMatrixRMaj rows = new DMatrixRMaj(new double[][] {{1, 2, 3, 4, 5, 6}, {7, 8, 9, 10, 11, 12}});
+        Tensor t = arena.borrow(rows, "x", 2, 1, 2, 3);
+        assertEquals(Tensor.of(new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 2, 1, 2, 3), t);
+        assertSame(rows.data, RawStorage.read(t).data, "no copy");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> arena.borrow(rows, "x", 2, 1, 2, 2));
+        assertEquals("borrowed value 'x': shape (2x1x2x2) does not fit a (2x6) matrix", e.getMessage());
+        arena.reclaim("rewind");
+        assertThrows(ReclaimedValueException.class, t::toArray);
+    }
+
     @Test
     void aShapeThatDoesNotFitTheMatrixIsRefused() {
         Arena arena = new Arena();

@@ -33,7 +33,7 @@ public final class SimpleConvNetOnTape {
             for (int i = 0; i < v.length; i++) v[i] = tape.borrowedVariable(p.get(i).name(), p.get(i).value());
             Var w1 = v[0].reshape(c.filters(), c.channels(), c.filterSize(), c.filterSize());
             Var b1 = v[1].reshape(c.filters());
-            Var input = tape.borrowedConstant("x", x).reshape(x.numRows, c.channels(), c.height(), c.width());
+            Var input = tape.borrowedConstant("x", x, x.numRows, c.channels(), c.height(), c.width());
             boolean composite = form == TwoLayerNetOnTape.Form.COMPOSITE;
             Var h;
             if (composite) {

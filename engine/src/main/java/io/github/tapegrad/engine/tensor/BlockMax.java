@@ -12,7 +12,7 @@ package io.github.tapegrad.engine.tensor;
  */
 public final class BlockMax {
     private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && Settings.vectorKernelWanted();
+            && Settings.vectorKernelWanted() && Vectorised.pays();
 
     private BlockMax() {}
 
@@ -46,6 +46,15 @@ public final class BlockMax {
 
     /** Loaded only when the module is present, so that its absence never causes a linkage error. */
     private static final class Vectorised {
+        /**
+         * Whether vectors hold at least 4 doubles. NOTE: with 2 (128-bit vectors, as under -XX:MaxVectorSize=16) Java
+         * 17's JIT left the compare's mask as an object: about 1 MB per SimpleConvNet step, and two lanes would gain
+         * little over the scalar loop anyway.
+         */
+        static boolean pays() {
+            return BlockMaxVector.lanes() >= 4;
+        }
+
         static void firstMax(double[] src, int from, int blocks, int len, double[] max, int[] which, int maxFrom) {
             BlockMaxVector.firstMax(src, from, blocks, len, max, which, maxFrom);
         }

@@ -14,6 +14,10 @@ final class BlockMaxVector {
 
     private BlockMaxVector() {}
 
+    static int lanes() {
+        return L;
+    }
+
     static void firstMax(double[] src, int from, int blocks, int len, double[] max, int[] which, int maxFrom) {
         double[] lanes = LANES.get();
         int vectors = len - len % L;

@@ -33,6 +33,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorGemm {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Whether vector masks compile to instructions rather than objects (they did not with 2 lanes, on Java 17). */
+    private static final boolean MASKS_COMPILE = L >= 4;
     /** Rows per micro-kernel block. */
     static final int MR = 6;
     /** Columns per packed panel of B: two vectors. */
@@ -108,7 +110,10 @@ final class VectorGemm {
                 v1.intoArray(packed, dst + L);
                 // x − x is 0 for finite x and NaN otherwise. NOTE: the test ends in a scalar: a vector carried from
                 // one iteration to the next is not kept in a register by Java 17's C2, which then allocates per step.
-                finite &= v0.sub(v0).add(v1.sub(v1)).compare(VectorOperators.EQ, 0.0).allTrue();
+                DoubleVector probe = v0.sub(v0).add(v1.sub(v1));
+                // NOTE: with 2 lanes Java 17's C2 leaves the mask of compare(...).allTrue() as an object (one per
+                // panel row: megabytes per training step); the lane sum, 0 exactly when every lane is, compiles
+                finite &= MASKS_COMPILE ? probe.compare(VectorOperators.EQ, 0.0).allTrue() : probe.reduceLanes(VectorOperators.ADD) == 0.0;
             }
             if (rest > 0) {
                 for (int t = 0; t < rest; t++) {
